@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { PlumbError } from '../errors/index.js';
+import { colours } from './output.js';
+import { registerValidate } from './validate/index.js';
+
+/** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
+const COMMANDS: Array<(program: Command) => void> = [registerValidate];
+
+export function buildProgram(): Command {
+  const program = new Command('plumb')
+    .description('GitOps for patch and vulnerability management: desired state in git, real state over SSH, every change recorded.')
+    .option('-C, --repo <dir>', 'the desired-state repository (default: the current directory)', process.cwd())
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(colours(process.stderr).red(str)) })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Exit codes: 0 success (no changes), 1 error or invalid input, 2 changes pending (plan, reconcile).
+Set NO_COLOR=1 to turn colours off; PLUMB_DEBUG=1 prints stack traces of internal errors.`,
+  );
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** The one catch: every failure becomes a readable message and an exit code, never a stack trace. */
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    const c = colours(process.stderr);
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    if (e instanceof PlumbError) {
+      process.stderr.write(`${c.red('plumb: error:')} ${e.message}\n`);
+      if (e.hint) process.stderr.write(`    ${c.dim(`hint: ${e.hint}`)}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`${c.red('plumb: internal error:')} ${err?.message ?? String(e)}\n`);
+    process.stderr.write(`    ${c.dim('this is a bug in plumb; please report it with the command you ran (PLUMB_DEBUG=1 shows the stack)')}\n`);
+    if (process.env.PLUMB_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+/** Global options, as seen from inside a subcommand's action. */
+export function globals(cmd: Command): { repo: string } {
+  return cmd.optsWithGlobals() as { repo: string };
+}

@@ -1,0 +1,55 @@
+/**
+ * Every failure the engine reports on purpose is a PlumbError with a stable `code`.
+ * Tests assert codes, never message text; the CLI catches once and maps `exitCode`.
+ * Messages are written for the person at the terminal: what is wrong, and a `hint` on how to fix it.
+ */
+export class PlumbError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint?: string;
+  readonly data?: Record<string, unknown>;
+
+  constructor(code: string, message: string, opts: { hint?: string; exitCode?: number; data?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = opts.exitCode ?? 1;
+    this.hint = opts.hint;
+    this.data = opts.data;
+  }
+}
+
+/** The desired state does not validate; `data.problems` holds every problem found. */
+export class InvalidDesiredState extends PlumbError {
+  constructor(count: number, data: Record<string, unknown>) {
+    super('E_INVALID', `the desired state has ${count} problem${count === 1 ? '' : 's'}`, {
+      hint: 'run `plumb validate` to see them all with their file and line',
+      data,
+    });
+  }
+}
+
+/** A git ref, commit or repository could not be read. */
+export class GitReadError extends PlumbError {
+  constructor(message: string, hint?: string, cause?: unknown) {
+    super('E_GIT', message, { hint, cause });
+  }
+}
+
+/** A command-line argument or option is wrong. */
+export class UsageError extends PlumbError {
+  constructor(message: string, hint?: string) {
+    super('E_USAGE', message, { hint });
+  }
+}
+
+/** A named object (host, system, remediation …) does not exist in the desired state. */
+export class UnknownObject extends PlumbError {
+  constructor(kind: string, name: string, known: string[] = []) {
+    const close = known.filter((k) => k.startsWith(name.slice(0, 2))).slice(0, 5);
+    super('E_UNKNOWN_OBJECT', `no ${kind} named '${name}'`, {
+      hint: close.length ? `did you mean: ${close.join(', ')}?` : `list them with \`plumb inventory list\``,
+      data: { kind, name },
+    });
+  }
+}

@@ -1,0 +1,190 @@
+import type { ApprovalDocument, BaselineDocument, ExceptionDocument, InventoryDocument, RemediationDocument } from './types.generated.js';
+import { emptyModel, type Model, type Sourced } from './types.js';
+import { pointerJoin, problemAt, sortProblems, type Problem, type Provenance } from './problem.js';
+import { parseYaml, DEFAULT_LIMITS, type ParsedYaml, type YamlLimits } from './yaml.js';
+import { validateDocument, type DocumentKind } from './validate.js';
+import { readCommit, readWorktree, type Snapshot } from './source.js';
+import { resolveBaselines } from './extends.js';
+import { runRules } from './rules/index.js';
+
+export interface LoadResult {
+  model: Model;
+  /** Errors and warnings, sorted by file and line. */
+  problems: Problem[];
+  /** Number of YAML documents read. */
+  documents: number;
+}
+
+export interface LoadOptions {
+  limits?: YamlLimits;
+  /** The clock used for expiry and deadline warnings; injected so that checks are reproducible. */
+  now?: Date;
+}
+
+/** Which schema a repository path is checked against, by its folder. */
+export function kindOf(path: string): DocumentKind | null {
+  if (path.startsWith('inventory/')) return 'inventory';
+  if (path.startsWith('baselines/')) return 'baseline';
+  if (path.startsWith('remediations/approvals/')) return 'approval';
+  if (path.startsWith('remediations/exceptions/')) return 'exception';
+  if (path.startsWith('remediations/')) return 'remediation';
+  return null;
+}
+
+/** Reads from the working tree (ref undefined) or from a commit, then loads. */
+export async function loadRepository(root: string, ref?: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const maxBytes = (opts.limits ?? DEFAULT_LIMITS).maxBytes;
+  const snapshot = ref ? await readCommit(root, ref, { maxBytes }) : readWorktree(root, { maxBytes });
+  return loadSnapshot(snapshot, opts);
+}
+
+/** Pure: bytes in, model and problems out. */
+export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadResult {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const model = emptyModel(snapshot.commit);
+  const problems: Problem[] = [];
+  const at = (doc: ParsedYaml, pointer: string): Provenance => ({ ...doc.locate(pointer), commit: snapshot.commit });
+  let documents = 0;
+  const docs = new Map<string, ParsedYaml>();
+  const unreadable = new Set<string>();
+  docPositions.set(model, docs);
+
+  // Where a ring list or board was first declared, so a second declaration can point at both.
+  let ringsFrom: Provenance | undefined;
+  let boardFrom: Provenance | undefined;
+  const seen = new Map<string, Provenance>();
+  const unique = (kind: string, id: string, source: Provenance): boolean => {
+    const key = `${kind}\u0000${id}`;
+    const first = seen.get(key);
+    if (first) {
+      problems.push(problemAt(source, 'duplicate-id', `${kind} '${id}' is declared twice`, { hint: `first declared at ${first.file}:${first.line}` }));
+      return false;
+    }
+    seen.set(key, source);
+    return true;
+  };
+
+  for (const file of snapshot.files) {
+    const kind = kindOf(file.path);
+    if (!kind) continue;
+    documents++;
+    if (file.refused) {
+      problems.push({ severity: 'error', code: 'refused', message: file.refused, file: file.path, line: 1, col: 1, pointer: '' });
+      continue;
+    }
+    const parsed = parseYaml(file.path, file.bytes, limits);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const doc = parsed.doc;
+    if (doc.value === null || doc.value === undefined) {
+      problems.push({ severity: 'error', code: 'empty', message: 'the document is empty', hint: `a ${kind} document is expected here`, file: file.path, line: 1, col: 1, pointer: '' });
+      continue;
+    }
+    const schemaProblems = validateDocument(kind, doc);
+    problems.push(...schemaProblems);
+    // An invalid object is left out, but its name is remembered so that references to it are not reported
+    // a second time as dangling: one mistake, one message.
+    const badAt = (pointer: string) => schemaProblems.some((p) => p.pointer === pointer || p.pointer.startsWith(`${pointer}/`));
+    if (kind !== 'inventory' && schemaProblems.length) {
+      const v = doc.value as { id?: unknown; name?: unknown };
+      const name = kind === 'baseline' ? v.name : v.id;
+      if (typeof name === 'string') unreadable.add(`${kind}:${name}`);
+      continue;
+    }
+    if (kind === 'inventory' && schemaProblems.some((p) => p.pointer === '')) continue;
+    const withSource = <T extends object>(value: T, pointer: string): T & Sourced => ({ ...value, source: at(doc, pointer) });
+
+    switch (kind) {
+      case 'inventory': {
+        const inv = doc.value as InventoryDocument;
+        const usable = <T extends object>(section: string, items: T[] | undefined, kindName: string, key: (t: T) => unknown): Array<[T, number]> => {
+          if (!Array.isArray(items)) return [];
+          return items.flatMap((item, i): Array<[T, number]> => {
+            if (!badAt(`/${section}/${i}`)) return [[item, i]];
+            const k = item && typeof item === 'object' ? key(item) : undefined;
+            if (typeof k === 'string') unreadable.add(`${kindName}:${k}`);
+            return [];
+          });
+        };
+        usable('systems', inv.systems, 'system', (s) => s.name).forEach(([s, i]) => {
+          const e = withSource(s, `/systems/${i}`);
+          if (unique('system', s.name, e.source)) model.systems.set(s.name, e);
+        });
+        usable('hosts', inv.hosts, 'host', (h) => h.name).forEach(([h, i]) => {
+          const e = withSource(h, `/hosts/${i}`);
+          if (unique('host', h.name, e.source)) model.hosts.set(h.name, e);
+        });
+        usable('windows', inv.windows, 'maintenance window', (w) => w.name).forEach(([w, i]) => {
+          const e = withSource(w, `/windows/${i}`);
+          if (unique('maintenance window', w.name, e.source)) model.windows.set(w.name, e);
+        });
+        if (inv.rings) {
+          const src = at(doc, '/rings');
+          if (ringsFrom) {
+            problems.push(problemAt(src, 'duplicate-section', 'rings are declared in more than one file', { hint: `their order is decided in one place: ${ringsFrom.file}:${ringsFrom.line}` }));
+          } else {
+            ringsFrom = src;
+            usable('rings', inv.rings, 'ring', (r) => r.name).forEach(([r, i]) => {
+              const e = { ...withSource(r, `/rings/${i}`), index: i };
+              if (unique('ring', r.name, e.source)) model.rings.push(e);
+            });
+          }
+        }
+        if (inv.board) {
+          const src = at(doc, '/board');
+          if (boardFrom) {
+            problems.push(problemAt(src, 'duplicate-section', 'the board is declared in more than one file', { hint: `it is declared at ${boardFrom.file}:${boardFrom.line}` }));
+          } else {
+            boardFrom = src;
+            usable('board/members', inv.board.members, 'board member', (m) => m.id).forEach(([m, i]) => {
+              const e = withSource(m, `/board/members/${i}`);
+              if (unique('board member', m.id, e.source)) model.board.set(m.id, e);
+            });
+          }
+        }
+        break;
+      }
+      case 'baseline': {
+        const e = withSource(doc.value as BaselineDocument, '');
+        if (unique('baseline', e.name, e.source)) model.baselines.set(e.name, e);
+        break;
+      }
+      case 'remediation': {
+        const e = withSource(doc.value as RemediationDocument, '');
+        if (unique('remediation', e.id, e.source)) model.remediations.set(e.id, e);
+        break;
+      }
+      case 'approval': {
+        const e = withSource(doc.value as ApprovalDocument, '');
+        if (unique('approval', e.id, e.source)) model.approvals.set(e.id, e);
+        break;
+      }
+      case 'exception': {
+        const e = withSource(doc.value as ExceptionDocument, '');
+        if (unique('exception', e.id, e.source)) model.exceptions.set(e.id, e);
+        break;
+      }
+    }
+    // Keep the parsed document's positions reachable for rules that point inside a document.
+    docs.set(doc.file, doc);
+  }
+
+  const resolved = resolveBaselines(model.baselines, (file, pointer) => locateIn(model, file, pointer), unreadable);
+  model.resolvedBaselines = resolved.baselines;
+  problems.push(...resolved.problems);
+  problems.push(...runRules(model, { now: opts.now ?? new Date(), locate: (file, pointer) => locateIn(model, file, pointer), unreadable }));
+  return { model, problems: sortProblems(problems), documents };
+}
+
+const docPositions = new WeakMap<Model, Map<string, ParsedYaml>>();
+
+/** Position of a JSON pointer inside one of the model's documents. */
+export function locateIn(model: Model, file: string, pointer: string): Provenance {
+  const doc = docPositions.get(model)?.get(file);
+  const p = doc ? doc.locate(pointer) : { file, pointer, line: 1, col: 1 };
+  return { ...p, commit: model.commit };
+}
+
+export { pointerJoin };

@@ -1,0 +1,136 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import git from 'isomorphic-git';
+import { GitReadError } from '../errors/index.js';
+
+/** The folders that hold desired state; everything else in the repository is ignored by the loader. */
+export const STATE_DIRS = ['inventory', 'baselines', 'remediations'] as const;
+
+export interface SourceFile {
+  /** Repository-relative path with forward slashes. */
+  path: string;
+  bytes: Uint8Array;
+  /** Set instead of bytes when the file could not be read safely (too large, a symlink …). */
+  refused?: string;
+}
+
+export interface Snapshot {
+  /** Commit the files were read from; null for the working tree. */
+  commit: string | null;
+  files: SourceFile[];
+}
+
+export interface ReadOptions {
+  maxBytes?: number;
+  /** Folders to read (defaults to STATE_DIRS). */
+  dirs?: readonly string[];
+}
+
+const isYaml = (p: string) => p.endsWith('.yaml') || p.endsWith('.yml');
+
+/** Reads the desired state from the working tree under `root`. */
+export function readWorktree(root: string, opts: ReadOptions = {}): Snapshot {
+  const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
+  const files: SourceFile[] = [];
+  const walk = (rel: string) => {
+    const abs = path.join(root, rel);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (isYaml(e.name)) {
+        if (e.isSymbolicLink()) {
+          // A link could point anywhere on the control machine (/etc/shadow); desired state is plain files only.
+          files.push({ path: r, bytes: new Uint8Array(), refused: 'is a symbolic link; desired state must be plain files' });
+          continue;
+        }
+        if (!e.isFile()) continue;
+        const size = fs.statSync(path.join(root, r)).size;
+        if (size > maxBytes) {
+          files.push({ path: r, bytes: new Uint8Array(), refused: `file is ${size} bytes; the limit is ${maxBytes}` });
+          continue;
+        }
+        files.push({ path: r, bytes: fs.readFileSync(path.join(root, r)) });
+      }
+    }
+  };
+  for (const d of opts.dirs ?? STATE_DIRS) walk(d);
+  return { commit: null, files };
+}
+
+/** Resolves a ref (branch, tag, HEAD, full or abbreviated SHA) to a commit SHA. */
+export async function resolveCommit(root: string, ref: string, cache: object = {}): Promise<string> {
+  const gitdir = await findGitDir(root);
+  try {
+    if (/^[0-9a-f]{4,40}$/i.test(ref)) {
+      try {
+        return await git.expandOid({ fs, gitdir, oid: ref.toLowerCase(), cache });
+      } catch {
+        /* not an object id: try it as a ref name below */
+      }
+    }
+    const oid = await git.resolveRef({ fs, gitdir, ref });
+    // An annotated tag points at a tag object; peel it to the commit.
+    const { type, object } = await git.readObject({ fs, gitdir, oid, cache });
+    if (type === 'tag') return (object as { object: string }).object;
+    return oid;
+  } catch (e) {
+    throw new GitReadError(`cannot resolve '${ref}' in ${root}`, 'name a branch, tag or commit that exists: `git log --oneline` lists them', e);
+  }
+}
+
+/** Reads the desired state as it is in a commit, without the git binary. */
+export async function readCommit(root: string, ref: string, opts: ReadOptions = {}): Promise<Snapshot> {
+  const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
+  const gitdir = await findGitDir(root);
+  const cache = {};
+  const commit = await resolveCommit(root, ref, cache);
+  const files: SourceFile[] = [];
+  const { commit: c } = await git.readCommit({ fs, gitdir, oid: commit, cache });
+  const { tree } = await git.readTree({ fs, gitdir, oid: c.tree, cache });
+  const wanted = new Set(opts.dirs ?? STATE_DIRS);
+  const walk = async (oid: string, prefix: string) => {
+    const { tree: entries } = await git.readTree({ fs, gitdir, oid, cache });
+    for (const e of entries) {
+      const p = `${prefix}/${e.path}`;
+      if (e.type === 'tree') await walk(e.oid, p);
+      else if (e.type === 'blob' && isYaml(e.path)) {
+        if (e.mode === '120000') {
+          files.push({ path: p, bytes: new Uint8Array(), refused: 'is a symbolic link; desired state must be plain files' });
+          continue;
+        }
+        const { blob } = await git.readBlob({ fs, gitdir, oid: e.oid, cache });
+        if (blob.length > maxBytes) files.push({ path: p, bytes: new Uint8Array(), refused: `file is ${blob.length} bytes; the limit is ${maxBytes}` });
+        else files.push({ path: p, bytes: blob });
+      }
+    }
+  };
+  for (const e of tree.sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    if (e.type === 'tree' && wanted.has(e.path)) await walk(e.oid, e.path);
+  }
+  return { commit, files };
+}
+
+/** The .git directory of the repository containing `root` (walks up like git does). */
+export async function findGitDir(root: string): Promise<string> {
+  let dir = path.resolve(root);
+  for (;;) {
+    const candidate = path.join(dir, '.git');
+    if (fs.existsSync(candidate)) {
+      if (fs.statSync(candidate).isDirectory()) return candidate;
+      // A worktree or submodule: .git is a file "gitdir: <path>".
+      const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(candidate, 'utf8'));
+      if (m) return path.resolve(dir, m[1]!.trim());
+    }
+    if (fs.existsSync(path.join(dir, 'HEAD')) && fs.existsSync(path.join(dir, 'objects'))) return dir; // bare repository
+    const up = path.dirname(dir);
+    if (up === dir) throw new GitReadError(`${root} is not inside a git repository`, 'run plumb from a clone of your desired-state repository, or pass --repo');
+    dir = up;
+  }
+}

@@ -1,0 +1,111 @@
+import type {
+  ApprovalDocument,
+  BaselineDocument,
+  BoardMember,
+  ExceptionDocument,
+  Host as HostDocument,
+  MaintenanceWindow,
+  ManagedFile,
+  Platform,
+  RemediationDocument,
+  Ring as RingDocument,
+  ServiceState,
+  SettingSyntax,
+  System as SystemDocument,
+} from './types.generated.js';
+import type { Provenance } from './problem.js';
+
+export type * from './types.generated.js';
+
+/** Anything loaded from YAML knows where it came from. */
+export interface Sourced {
+  source: Provenance;
+}
+
+export type SystemEntry = SystemDocument & Sourced;
+export type HostEntry = HostDocument & Sourced;
+export type RingEntry = RingDocument & Sourced & { index: number };
+export type WindowEntry = MaintenanceWindow & Sourced;
+export type BoardMemberEntry = BoardMember & Sourced;
+export type BaselineEntry = BaselineDocument & Sourced;
+export type RemediationEntry = RemediationDocument & Sourced;
+export type ApprovalEntry = ApprovalDocument & Sourced;
+export type ExceptionEntry = ExceptionDocument & Sourced;
+
+/** One requirement of a resolved baseline; `source` is where it was declared, possibly in a parent. */
+export interface RequiredPackageReq extends Sourced {
+  name: string;
+  min_version?: string;
+  version?: string;
+}
+export interface ForbiddenPackageReq extends Sourced {
+  name: string;
+  reason?: string;
+}
+export type FileReq = ManagedFile & Sourced;
+export interface SettingReq extends Sourced {
+  file: string;
+  syntax: SettingSyntax;
+  key: string;
+  value: string;
+}
+export interface ServiceReq extends Sourced {
+  /** Full unit name: a bare name gets `.service`. */
+  name: string;
+  state: ServiceState;
+}
+export interface SysctlReq extends Sourced {
+  key: string;
+  value: string;
+}
+
+/** A baseline with its `extends` chain merged (see engine/model/README.md for the merge rules). */
+export interface ResolvedBaseline extends Sourced {
+  name: string;
+  /** Ancestors first, then this baseline. */
+  chain: string[];
+  platform?: Platform & Sourced;
+  variables: Record<string, string | number | boolean>;
+  packages: { required: RequiredPackageReq[]; forbidden: ForbiddenPackageReq[] };
+  files: FileReq[];
+  settings: SettingReq[];
+  services: ServiceReq[];
+  sysctl: SysctlReq[];
+}
+
+/** The validated desired state of one commit (or the working tree). Pure data: no I/O hangs off it. */
+export interface Model {
+  commit: string | null;
+  systems: Map<string, SystemEntry>;
+  hosts: Map<string, HostEntry>;
+  /** In rollout order. */
+  rings: RingEntry[];
+  windows: Map<string, WindowEntry>;
+  board: Map<string, BoardMemberEntry>;
+  baselines: Map<string, BaselineEntry>;
+  resolvedBaselines: Map<string, ResolvedBaseline>;
+  remediations: Map<string, RemediationEntry>;
+  approvals: Map<string, ApprovalEntry>;
+  exceptions: Map<string, ExceptionEntry>;
+}
+
+export function emptyModel(commit: string | null): Model {
+  return {
+    commit,
+    systems: new Map(),
+    hosts: new Map(),
+    rings: [],
+    windows: new Map(),
+    board: new Map(),
+    baselines: new Map(),
+    resolvedBaselines: new Map(),
+    remediations: new Map(),
+    approvals: new Map(),
+    exceptions: new Map(),
+  };
+}
+
+/** `sshd` → `sshd.service`; names with a unit suffix are kept. */
+export function unitName(name: string): string {
+  return /\.(service|socket|timer|path|mount|target|slice|scope|swap|automount|device)$/.test(name) ? name : `${name}.service`;
+}
