@@ -3,6 +3,6 @@
 import { writeFileSync } from 'node:fs';
 import { generateSchemaTypes } from './schema-types.mjs';
 
-const out = new URL('../engine/model/types.generated.ts', import.meta.url);
+const out = new URL('../model/types.generated.ts', import.meta.url);
 writeFileSync(out, await generateSchemaTypes());
 console.log('wrote engine/model/types.generated.ts');

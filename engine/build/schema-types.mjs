@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
 
-export const schemaDir = fileURLToPath(new URL('../engine/model/schema/', import.meta.url));
+export const schemaDir = fileURLToPath(new URL('../model/schema/', import.meta.url));
 
 /** The TypeScript text the schemas imply; deterministic, so a test can compare it byte for byte. */
 export async function generateSchemaTypes() {

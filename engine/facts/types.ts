@@ -1,0 +1,96 @@
+/**
+ * What a host really has, as gathered in one round trip (engine/facts/gather.sh) and parsed into this shape.
+ * A fact that could not be gathered (tool missing, permission denied) is `null` and listed in `unknown`
+ * with the reason: "unknown" is never confused with "absent".
+ */
+export interface Facts {
+  host: string;
+  /** ISO 8601 time the script ran on the host. */
+  gatheredAt: string;
+  os: OsRelease | null;
+  kernel: string | null;
+  /** dpkg or uname architecture, e.g. amd64. */
+  arch: string | null;
+  /** Which package platform the host has (the plug-in under engine/platform/). */
+  platform: 'apt' | 'rpm' | null;
+  /** Installed (and half-installed, config-files …) packages by name; null when no package database could be read. */
+  packages: Record<string, InstalledPackage> | null;
+  /** Packages on hold (apt-mark showhold / dpkg selections). */
+  held: string[] | null;
+  /** Metadata of every path the desired state names; content only for small files whose keys or text are compared. */
+  files: Record<string, FileFact>;
+  /** key → value as the program that reads the file would see it (sshd: first occurrence wins; `=` files: last wins). */
+  settings: Record<string, Record<string, string | null>>;
+  /** Unit name (with suffix) → state, read without needing a running systemd. */
+  services: Record<string, ServiceFact>;
+  /** sysctl key → current value (whitespace normalised to single spaces), null when unreadable. */
+  sysctl: Record<string, string | null>;
+  listening: ListeningSocket[] | null;
+  rebootRequired: boolean | null;
+  /** Packages that asked for the reboot (/run/reboot-required.pkgs). */
+  rebootPackages: string[];
+  uptimeSeconds: number | null;
+  /** Facts that could not be gathered, with why: { fact: 'listening', reason: 'ss not installed' }. */
+  unknown: Array<{ fact: string; reason: string }>;
+}
+
+export interface OsRelease {
+  /** ID from /etc/os-release: debian, ubuntu, almalinux … */
+  id: string;
+  /** VERSION_ID: 12, 22.04, 9.3 … */
+  versionId: string;
+  versionCodename?: string;
+  prettyName?: string;
+}
+
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  arch: string;
+  /** dpkg's status abbreviation decoded: installed, config-files, half-installed, unpacked, half-configured, triggers-awaiting, triggers-pending, not-installed. */
+  status: string;
+  /** Source package name and version (Debian advisories name source packages). */
+  source: string;
+  sourceVersion: string;
+}
+
+export interface FileFact {
+  exists: boolean;
+  /** 'file' | 'directory' | 'symlink' | 'other' when it exists. */
+  type?: string;
+  /** Octal string with four digits, e.g. 0640. */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  size?: number;
+  sha256?: string;
+  /** UTF-8 content, only for files the desired state compares by content or key, and only up to 256 KiB. */
+  content?: string;
+}
+
+export interface ServiceFact {
+  /** enabled | disabled | masked | static | indirect | generated | alias | not-found */
+  state: string;
+  /** active | inactive | failed | unknown (unknown when no systemd is running). */
+  active: string;
+}
+
+export interface ListeningSocket {
+  proto: 'tcp' | 'udp';
+  address: string;
+  port: number;
+  process?: string;
+}
+
+/** What the gather script is asked to look at, derived from the desired state for one host. */
+export interface FactsRequest {
+  /** Paths whose metadata is wanted. */
+  files: string[];
+  /** Paths whose content is wanted too (config files with settings, templated or literal managed files). */
+  contents: string[];
+  /** Unit names, with suffix. */
+  services: string[];
+  sysctl: string[];
+  /** Config files whose key/value settings are compared, with their syntax and the keys wanted. */
+  settings: Array<{ file: string; syntax: 'space' | 'equals'; keys: string[] }>;
+}
