@@ -53,11 +53,17 @@ export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadRe
   let ringsFrom: Provenance | undefined;
   let boardFrom: Provenance | undefined;
   const seen = new Map<string, Provenance>();
+  const reportedFirst = new Set<string>();
+  // Both declarations get a problem, so a pull-request annotation lands on each file involved.
   const unique = (kind: string, id: string, source: Provenance): boolean => {
     const key = `${kind}\u0000${id}`;
     const first = seen.get(key);
     if (first) {
-      problems.push(problemAt(source, 'duplicate-id', `${kind} '${id}' is declared twice`, { hint: `first declared at ${first.file}:${first.line}` }));
+      problems.push(problemAt(source, 'duplicate-id', `${kind} '${id}' is declared twice`, { hint: `also declared at ${first.file}:${first.line}` }));
+      if (!reportedFirst.has(key)) {
+        reportedFirst.add(key);
+        problems.push(problemAt(first, 'duplicate-id', `${kind} '${id}' is declared twice`, { hint: `also declared at ${source.file}:${source.line}` }));
+      }
       return false;
     }
     seen.set(key, source);
@@ -123,7 +129,8 @@ export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadRe
         if (inv.rings) {
           const src = at(doc, '/rings');
           if (ringsFrom) {
-            problems.push(problemAt(src, 'duplicate-section', 'rings are declared in more than one file', { hint: `their order is decided in one place: ${ringsFrom.file}:${ringsFrom.line}` }));
+            problems.push(problemAt(src, 'duplicate-section', 'rings are declared in more than one file', { hint: `their order is decided in one place; also declared at ${ringsFrom.file}:${ringsFrom.line}` }));
+            problems.push(problemAt(ringsFrom, 'duplicate-section', 'rings are declared in more than one file', { hint: `also declared at ${src.file}:${src.line}` }));
           } else {
             ringsFrom = src;
             usable('rings', inv.rings, 'ring', (r) => r.name).forEach(([r, i]) => {
@@ -135,7 +142,8 @@ export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadRe
         if (inv.board) {
           const src = at(doc, '/board');
           if (boardFrom) {
-            problems.push(problemAt(src, 'duplicate-section', 'the board is declared in more than one file', { hint: `it is declared at ${boardFrom.file}:${boardFrom.line}` }));
+            problems.push(problemAt(src, 'duplicate-section', 'the board is declared in more than one file', { hint: `also declared at ${boardFrom.file}:${boardFrom.line}` }));
+            problems.push(problemAt(boardFrom, 'duplicate-section', 'the board is declared in more than one file', { hint: `also declared at ${src.file}:${src.line}` }));
           } else {
             boardFrom = src;
             usable('board/members', inv.board.members, 'board member', (m) => m.id).forEach(([m, i]) => {

@@ -24,6 +24,8 @@ function compiled(): Map<string, ValidateFunction> {
   if (validators) return validators;
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
   addFormats(ajv, ['date', 'email', 'uri']);
+  // The pattern in the schema fixes the shape; this also refuses impossible calendar dates such as 2026-13-45.
+  ajv.addFormat('date-or-date-time', (s: string) => isRealDate(s));
   const schemas = schemaFiles().map((f) => JSON.parse(readFileSync(new URL(f, SCHEMA_DIR), 'utf8')) as { $id: string });
   for (const s of schemas) ajv.addSchema(s);
   validators = new Map();
@@ -154,4 +156,14 @@ export function similar(a: string, b: string): boolean {
     for (let j = 1; j <= b.length; j++)
       dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   return dp[a.length]![b.length]! <= 2;
+}
+
+/** True when the date part names a real day and the whole string parses. */
+export function isRealDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return false;
+  return !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s.replace(' ', 'T')));
 }

@@ -8,23 +8,30 @@ import type { RuleContext } from './index.js';
  */
 export function checkOwnership(model: Model, ctx: RuleContext): Problem[] {
   const problems: Problem[] = [];
+  const declaredIn = new Map([...model.baselines.values()].map((b) => [b.source.file, b.name]));
   for (const b of model.resolvedBaselines.values()) {
+    // Report a conflict where the later of the two declarations in the extends chain stands: that is the edit that caused it.
+    const rank = (file: string) => b.chain.indexOf(declaredIn.get(file) ?? '');
     const managed = new Map(b.files.map((f) => [f.path, f]));
+    const keysIn = new Map<string, typeof b.settings>();
     const syntaxOf = new Map<string, string>();
     for (const s of b.settings) {
-      const f = managed.get(s.file);
-      if (f) {
-        problems.push(
-          problemAt(s.source, 'file-conflict', `baseline '${b.name}' manages ${s.file} as a whole file and also sets '${s.key}' inside it`, {
-            hint: `put the setting into the file's content (declared at ${f.source.file}:${f.source.line}), or stop managing the whole file`,
-          }),
-        );
-      }
+      if (managed.has(s.file)) keysIn.set(s.file, [...(keysIn.get(s.file) ?? []), s]);
       const prev = syntaxOf.get(s.file);
       if (prev && prev !== s.syntax) {
         problems.push(problemAt(s.source, 'syntax-conflict', `baseline '${b.name}' reads ${s.file} with both '${prev}' and '${s.syntax}' syntax`, { hint: 'one file has one syntax' }));
       }
       syntaxOf.set(s.file, s.syntax);
+    }
+    for (const [path, settings] of keysIn) {
+      const f = managed.get(path)!;
+      const s = settings[0]!;
+      const at = rank(f.source.file) >= rank(s.source.file) ? f.source : s.source;
+      problems.push(
+        problemAt(at, 'file-conflict', `baseline '${b.name}' manages ${path} as a whole file and also sets ${settings.map((x) => `'${x.key}'`).join(', ')} inside it`, {
+          hint: `the file is declared at ${f.source.file}:${f.source.line}, the settings at ${s.source.file}:${s.source.line}; put the settings into the file's content, or stop managing the whole file`,
+        }),
+      );
     }
   }
   for (const r of model.remediations.values()) {
