@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { constants as osConstants, userInfo } from 'node:os';
+import { CommandTimeout } from '../../errors/index.js';
+import type { HostEntry } from '../../model/types.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../defaults.js';
+import type { ConnectOptions, ExecOptions, ExecResult, Transport } from '../index.js';
+import { checkSudo, needsSudo, summarize, withSudo } from '../privilege.js';
+
+/**
+ * The control machine itself (`transport: local`): the same contract as SSH, with commands run by /bin/sh as
+ * the remote login shell would run them. Privileged commands use sudo when plumb does not run as root.
+ */
+export async function openLocal(host: HostEntry, opts: ConnectOptions = {}): Promise<Transport> {
+  const user = userInfo().username;
+  return new LocalTransport(host.name, { sudo: needsSudo(user, host.sudo), user, commandTimeoutMs: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS });
+}
+
+/** A local transport with an explicit shell, for running the facts script under dash, busybox sh … in tests. */
+export function localShell(name: string, shell: string[], env?: NodeJS.ProcessEnv): Transport {
+  return new LocalTransport(name, { sudo: false, user: userInfo().username, commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS, shell, env });
+}
+
+interface LocalOptions {
+  sudo: boolean;
+  user: string;
+  commandTimeoutMs: number;
+  /** argv prefix that takes the command as its last argument; default ['/bin/sh', '-c']. */
+  shell?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+class LocalTransport implements Transport {
+  constructor(
+    readonly host: string,
+    private readonly opts: LocalOptions,
+  ) {}
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const privileged = opts.privileged === true && this.opts.sudo;
+    const result = await this.run(privileged ? withSudo(command) : command, command, opts);
+    return privileged ? checkSudo(this.host, this.opts.user, result) : result;
+  }
+
+  private run(line: string, shown: string, opts: ExecOptions): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs;
+    const [cmd, ...args] = this.opts.shell ?? ['/bin/sh', '-c'];
+    return new Promise((resolve, reject) => {
+      // A process group of its own, so that a timeout kills the command's children too.
+      const child = spawn(cmd!, [...args, line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: this.opts.env ?? process.env });
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, timeoutMs);
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => errOut.push(d));
+      child.stdin.on('error', () => {
+        /* the command may exit without reading its input */
+      });
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (timedOut) return reject(new CommandTimeout(this.host, timeoutMs, summarize(shown)));
+        const c = code ?? 128 + (signal ? ((osConstants.signals as Record<string, number>)[signal] ?? 0) : 0);
+        resolve({ code: c, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) });
+      });
+      child.stdin.end(opts.stdin ?? '');
+    });
+  }
+
+  async close(): Promise<void> {}
+}

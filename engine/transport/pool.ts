@@ -1,0 +1,41 @@
+import type { HostEntry } from '../model/types.js';
+import { openTransport, type ConnectOptions, type Transport } from './index.js';
+
+/**
+ * One connection per host for a whole run: the first `get` connects, later ones (also concurrent ones) share it.
+ * A failed connection is not cached, so a later `get` tries again.
+ */
+export class TransportPool {
+  private readonly open = new Map<string, Promise<Transport>>();
+  /** How many connections were opened; a run over N hosts should end with N. */
+  connections = 0;
+
+  constructor(
+    private readonly opts: ConnectOptions = {},
+    private readonly opener: (host: HostEntry, opts: ConnectOptions) => Promise<Transport> = openTransport,
+  ) {}
+
+  get(host: HostEntry): Promise<Transport> {
+    let t = this.open.get(host.name);
+    if (!t) {
+      this.connections++;
+      t = this.opener(host, this.opts);
+      this.open.set(host.name, t);
+      t.catch(() => this.open.delete(host.name));
+    }
+    return t;
+  }
+
+  /** Closes one host's connection (after its last command), so long runs do not hold idle sessions. */
+  async release(name: string): Promise<void> {
+    const t = this.open.get(name);
+    this.open.delete(name);
+    if (t) await t.then((x) => x.close()).catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(all.map((t) => t.then((x) => x.close()).catch(() => undefined)));
+  }
+}

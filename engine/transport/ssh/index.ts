@@ -1,0 +1,212 @@
+import { constants as osConstants } from 'node:os';
+import PQueue from 'p-queue';
+import ssh2 from 'ssh2';
+import type { ClientChannel, ConnectConfig } from 'ssh2';
+import { CommandTimeout, HostKeyMismatch, HostKeyUnpinned, PlumbError, SshAuthError, SshConnectError } from '../../errors/index.js';
+import type { HostEntry } from '../../model/types.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from '../defaults.js';
+import type { ConnectOptions, ExecOptions, ExecResult, Transport } from '../index.js';
+import { checkSudo, needsSudo, summarize, withSudo } from '../privilege.js';
+import { resolveCredentials } from './credentials.js';
+import { describeKey, type PresentedKey } from './fingerprint.js';
+
+/** OpenSSH allows 10 sessions per connection (MaxSessions); stay below it. */
+const CHANNELS_PER_CONNECTION = 8;
+
+/**
+ * Connects, checks the host key against the inventory's pins during key exchange (before any credential is
+ * sent), authenticates with key file and/or agent, and returns a transport that runs every command of the host
+ * over this one connection.
+ */
+export async function openSsh(host: HostEntry, opts: ConnectOptions = {}): Promise<Transport> {
+  const pins = host.host_keys ?? [];
+  const creds = resolveCredentials(host, opts);
+  const user = host.user ?? opts.user ?? 'root';
+  let refusal: PlumbError | undefined;
+
+  const config: ConnectConfig = {
+    host: host.address,
+    port: host.port ?? 22,
+    username: user,
+    privateKey: creds.privateKey,
+    passphrase: creds.passphrase,
+    agent: creds.agent,
+    readyTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepaliveInterval: 15_000,
+    keepaliveCountMax: 4,
+    hostVerifier: (key: Buffer) => {
+      const presented = describeKey(key);
+      if (pins.includes(presented.fingerprint)) return true;
+      refusal = pins.length === 0 ? new HostKeyUnpinned(host.name, presented.fingerprint, presented.keyType) : new HostKeyMismatch(host.name, pins, presented.fingerprint, presented.keyType);
+      return false;
+    },
+  };
+  const client = await connect(host, config, () => refusal, creds.sources);
+  return new SshTransport(host.name, client, {
+    sudo: needsSudo(user, host.sudo),
+    user,
+    commandTimeoutMs: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+  });
+}
+
+/**
+ * The host key a host presents, without verifying it and without authenticating: the verifier records the key
+ * and then refuses it, so the connection ends during key exchange. `algorithms` narrows the key types offered.
+ */
+export async function probeHostKey(host: HostEntry, opts: ConnectOptions & { hostKeyAlgorithms?: string[] } = {}): Promise<PresentedKey> {
+  let seen: PresentedKey | undefined;
+  const config: ConnectConfig = {
+    host: host.address,
+    port: host.port ?? 22,
+    username: host.user ?? opts.user ?? 'root',
+    readyTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    hostVerifier: (key: Buffer) => {
+      seen = describeKey(key);
+      return false;
+    },
+    ...(opts.hostKeyAlgorithms ? { algorithms: { serverHostKey: opts.hostKeyAlgorithms as never } } : {}),
+  };
+  try {
+    const client = await connect(host, config, () => undefined, []);
+    client.end();
+  } catch (e) {
+    if (seen) return seen;
+    throw e;
+  }
+  if (seen) return seen;
+  throw new SshConnectError(host.name, 'the server did not present a host key');
+}
+
+function connect(host: HostEntry, config: ConnectConfig, refusal: () => PlumbError | undefined, sources: string[]): Promise<ssh2.Client> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let settled = false;
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      client.removeAllListeners('ready');
+      client.end();
+      reject(e);
+    };
+    client.once('ready', () => {
+      settled = true;
+      resolve(client);
+    });
+    client.on('error', (e: Error & { level?: string; code?: string }) => fail(refusal() ?? mapError(host, config, e, sources)));
+    client.once('close', () => fail(refusal() ?? new SshConnectError(host.name, 'the server closed the connection during the handshake')));
+    try {
+      client.connect(config);
+    } catch (e) {
+      fail(new SshConnectError(host.name, (e as Error).message, { cause: e }));
+    }
+  });
+}
+
+function mapError(host: HostEntry, config: ConnectConfig, e: Error & { level?: string; code?: string }, sources: string[]): PlumbError {
+  const where = `${config.host}:${config.port}`;
+  switch (e.level) {
+    case 'client-timeout':
+      return new SshConnectError(host.name, `no SSH session with ${where} within ${(config.readyTimeout ?? 0) / 1000}s (unreachable, filtered, or not an SSH server)`);
+    case 'client-dns':
+      return new SshConnectError(host.name, `cannot resolve ${config.host}`, { hint: 'check the address in the inventory and DNS on the control machine' });
+    case 'client-authentication':
+      return new SshAuthError(host.name, `${where} refused ${config.username} with ${sources.join(' and ')}`);
+    case 'agent':
+      return new SshAuthError(host.name, `ssh-agent could not be used (${e.message})`, 'check $SSH_AUTH_SOCK, or use a key file');
+    case 'client-socket':
+      return new SshConnectError(host.name, `${where}: ${socketReason(e.code) ?? e.message}`);
+    default:
+      return new SshConnectError(host.name, `${where}: ${e.message}`);
+  }
+}
+
+function socketReason(code: string | undefined): string | undefined {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is sshd running on this port?)';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'no route to the host';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'ECONNRESET':
+      return 'connection reset by the server';
+    default:
+      return undefined;
+  }
+}
+
+interface SessionOptions {
+  sudo: boolean;
+  user: string;
+  commandTimeoutMs: number;
+}
+
+class SshTransport implements Transport {
+  private readonly channels = new PQueue({ concurrency: CHANNELS_PER_CONNECTION });
+  private lost: string | undefined;
+
+  constructor(
+    readonly host: string,
+    private readonly client: ssh2.Client,
+    private readonly session: SessionOptions,
+  ) {
+    client.on('error', (e: Error) => {
+      this.lost = e.message;
+    });
+    client.on('close', () => {
+      this.lost ??= 'the connection was closed';
+    });
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const privileged = opts.privileged === true && this.session.sudo;
+    const line = privileged ? withSudo(command) : command;
+    const result = await this.channels.add(() => this.run(line, command, opts));
+    return privileged ? checkSudo(this.host, this.session.user, result) : result;
+  }
+
+  private run(line: string, shown: string, opts: ExecOptions): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? this.session.commandTimeoutMs;
+    return new Promise((resolve, reject) => {
+      if (this.lost) return reject(new SshConnectError(this.host, `connection lost: ${this.lost}`));
+      this.client.exec(line, (err: Error | undefined, stream: ClientChannel) => {
+        if (err) return reject(new SshConnectError(this.host, `cannot open a session channel: ${err.message}`, { cause: err }));
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let code: number | null = null;
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          // OpenSSH delivers the signal to the remote process; closing alone could leave it running.
+          try {
+            stream.signal('KILL');
+          } catch {
+            /* the server may not support signals; the close below still ends the channel */
+          }
+          stream.close();
+        }, timeoutMs);
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+        stream.on('exit', (c: number | null, signal?: string) => {
+          code = c ?? 128 + (signal ? ((osConstants.signals as Record<string, number>)[`SIG${signal}`] ?? 0) : 0);
+        });
+        stream.on('close', () => {
+          clearTimeout(timer);
+          if (timedOut) return reject(new CommandTimeout(this.host, timeoutMs, summarize(shown)));
+          if (code === null) return reject(new SshConnectError(this.host, `the command ended without an exit status${this.lost ? ` (${this.lost})` : ''}`));
+          resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) });
+        });
+        stream.end(opts.stdin ?? '');
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.lost) return;
+    await new Promise<void>((resolve) => {
+      this.client.once('close', () => resolve());
+      this.client.end();
+    });
+  }
+}
