@@ -1,9 +1,10 @@
 import type { ApprovalDocument, BaselineDocument, ExceptionDocument, InventoryDocument, RemediationDocument } from './types.generated.js';
 import { emptyModel, type Model, type Sourced } from './types.js';
 import { pointerJoin, problemAt, sortProblems, type Problem, type Provenance } from './problem.js';
-import { parseYaml, DEFAULT_LIMITS, type ParsedYaml, type YamlLimits } from './yaml.js';
-import { validateDocument, type DocumentKind } from './validate.js';
+import { DEFAULT_LIMITS, type ParsedYaml, type YamlLimits } from './yaml.js';
 import { readCommit, readWorktree, type Snapshot } from './source.js';
+import { checkFile, type CheckedFile } from './check.js';
+import { checkFiles } from './check-parallel.js';
 import { resolveBaselines } from './extends.js';
 import { runRules } from './rules/index.js';
 
@@ -21,27 +22,26 @@ export interface LoadOptions {
   now?: Date;
 }
 
-/** Which schema a repository path is checked against, by its folder. */
-export function kindOf(path: string): DocumentKind | null {
-  if (path.startsWith('inventory/')) return 'inventory';
-  if (path.startsWith('baselines/')) return 'baseline';
-  if (path.startsWith('remediations/approvals/')) return 'approval';
-  if (path.startsWith('remediations/exceptions/')) return 'exception';
-  if (path.startsWith('remediations/')) return 'remediation';
-  return null;
-}
+export { kindOf } from './check.js';
 
 /** Reads from the working tree (ref undefined) or from a commit, then loads. */
 export async function loadRepository(root: string, ref?: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const maxBytes = (opts.limits ?? DEFAULT_LIMITS).maxBytes;
   const snapshot = ref ? await readCommit(root, ref, { maxBytes }) : readWorktree(root, { maxBytes });
-  return loadSnapshot(snapshot, opts);
+  const checked = await checkFiles(snapshot.files, opts.limits ?? DEFAULT_LIMITS);
+  return buildModel(snapshot.commit, checked, opts);
 }
 
 /** Pure: bytes in, model and problems out. */
 export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadResult {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const model = emptyModel(snapshot.commit);
+  return buildModel(snapshot.commit, snapshot.files.map((f) => checkFile(f, limits)), opts);
+}
+
+/** Joins checked files into one model, then resolves references and runs the cross-document rules. */
+export function buildModel(commit: string | null, checked: Array<CheckedFile | null>, opts: LoadOptions = {}): LoadResult {
+  const snapshot = { commit };
+  const model = emptyModel(commit);
   const problems: Problem[] = [];
   const at = (doc: ParsedYaml, pointer: string): Provenance => ({ ...doc.locate(pointer), commit: snapshot.commit });
   let documents = 0;
@@ -70,25 +70,16 @@ export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadRe
     return true;
   };
 
-  for (const file of snapshot.files) {
-    const kind = kindOf(file.path);
-    if (!kind) continue;
+  for (const file of checked) {
+    if (!file) continue;
     documents++;
-    if (file.refused) {
-      problems.push({ severity: 'error', code: 'refused', message: file.refused, file: file.path, line: 1, col: 1, pointer: '' });
+    const { kind } = file;
+    if (!file.doc) {
+      problems.push(...file.problems);
       continue;
     }
-    const parsed = parseYaml(file.path, file.bytes, limits);
-    if (!parsed.ok) {
-      problems.push(...parsed.problems);
-      continue;
-    }
-    const doc = parsed.doc;
-    if (doc.value === null || doc.value === undefined) {
-      problems.push({ severity: 'error', code: 'empty', message: 'the document is empty', hint: `a ${kind} document is expected here`, file: file.path, line: 1, col: 1, pointer: '' });
-      continue;
-    }
-    const schemaProblems = validateDocument(kind, doc);
+    const doc = file.doc;
+    const schemaProblems = file.problems;
     problems.push(...schemaProblems);
     // An invalid object is left out, but its name is remembered so that references to it are not reported
     // a second time as dangling: one mistake, one message.

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import git from 'isomorphic-git';
 import { GitReadError } from '../errors/index.js';
+import { gitReadFs } from './git-fs.js';
 
 /** The folders that hold desired state; everything else in the repository is ignored by the loader. */
 export const STATE_DIRS = ['inventory', 'baselines', 'remediations'] as const;
@@ -91,29 +92,38 @@ export async function readCommit(root: string, ref: string, opts: ReadOptions = 
   const gitdir = await findGitDir(root);
   const cache = {};
   const commit = await resolveCommit(root, ref, cache);
-  const files: SourceFile[] = [];
-  const { commit: c } = await git.readCommit({ fs, gitdir, oid: commit, cache });
-  const { tree } = await git.readTree({ fs, gitdir, oid: c.tree, cache });
+  const gfs = gitReadFs();
+  const { commit: c } = await git.readCommit({ fs: gfs, gitdir, oid: commit, cache });
+  const { tree } = await git.readTree({ fs: gfs, gitdir, oid: c.tree, cache });
   const wanted = new Set(opts.dirs ?? STATE_DIRS);
+  // Trees first (few), then every blob with bounded parallelism: reads are async, so a serial loop would idle.
+  const blobs: Array<{ path: string; oid: string; mode: string }> = [];
   const walk = async (oid: string, prefix: string) => {
-    const { tree: entries } = await git.readTree({ fs, gitdir, oid, cache });
+    const { tree: entries } = await git.readTree({ fs: gfs, gitdir, oid, cache });
     for (const e of entries) {
       const p = `${prefix}/${e.path}`;
       if (e.type === 'tree') await walk(e.oid, p);
-      else if (e.type === 'blob' && isYaml(e.path)) {
-        if (e.mode === '120000') {
-          files.push({ path: p, bytes: new Uint8Array(), refused: 'is a symbolic link; desired state must be plain files' });
-          continue;
-        }
-        const { blob } = await git.readBlob({ fs, gitdir, oid: e.oid, cache });
-        if (blob.length > maxBytes) files.push({ path: p, bytes: new Uint8Array(), refused: `file is ${blob.length} bytes; the limit is ${maxBytes}` });
-        else files.push({ path: p, bytes: blob });
-      }
+      else if (e.type === 'blob' && isYaml(e.path)) blobs.push({ path: p, oid: e.oid, mode: e.mode });
     }
   };
   for (const e of tree.sort((a, b) => (a.path < b.path ? -1 : 1))) {
     if (e.type === 'tree' && wanted.has(e.path)) await walk(e.oid, e.path);
   }
+  const files: SourceFile[] = new Array(blobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < blobs.length) {
+      const i = next++;
+      const b = blobs[i]!;
+      if (b.mode === '120000') {
+        files[i] = { path: b.path, bytes: new Uint8Array(), refused: 'is a symbolic link; desired state must be plain files' };
+        continue;
+      }
+      const { blob } = await git.readBlob({ fs: gfs, gitdir, oid: b.oid, cache });
+      files[i] = blob.length > maxBytes ? { path: b.path, bytes: new Uint8Array(), refused: `file is ${blob.length} bytes; the limit is ${maxBytes}` } : { path: b.path, bytes: blob };
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
   return { commit, files };
 }
 

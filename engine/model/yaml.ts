@@ -13,11 +13,50 @@ export interface YamlLimits {
 
 export const DEFAULT_LIMITS: YamlLimits = { maxBytes: 2 * 1024 * 1024, maxAliasCount: 100, maxDepth: 64 };
 
-export interface ParsedYaml {
+/** A parsed document and where each of its nodes stands; plain data, so it can cross a worker boundary. */
+export interface ParsedYamlData {
   file: string;
   value: unknown;
+  /** JSON pointer → offset of the node (for a mapping entry: of its key). */
+  positions: Map<string, number>;
+  /** Offsets at which lines start (yaml's LineCounter.lineStarts). */
+  lineStarts: number[];
+}
+
+export class ParsedYaml implements ParsedYamlData {
+  constructor(
+    readonly file: string,
+    readonly value: unknown,
+    readonly positions: Map<string, number>,
+    readonly lineStarts: number[],
+  ) {}
+
+  static from(d: ParsedYamlData): ParsedYaml {
+    return new ParsedYaml(d.file, d.value, d.positions, d.lineStarts);
+  }
+
   /** Position of the node at a JSON pointer, or of its nearest ancestor that has one. */
-  locate(pointer: string): Omit<Provenance, 'commit'>;
+  locate(pointer: string): Omit<Provenance, 'commit'> {
+    let p = pointer;
+    for (;;) {
+      const off = this.positions.get(p);
+      if (off !== undefined) return { file: this.file, pointer, ...linePos(this.lineStarts, off) };
+      if (p === '') return { file: this.file, pointer, line: 1, col: 1 };
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+  }
+}
+
+/** 1-based line and column of an offset, by binary search over line starts. */
+export function linePos(lineStarts: number[], offset: number): { line: number; col: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, col: offset - (lineStarts[lo] ?? 0) + 1 };
 }
 
 export type ParseResult = { ok: true; doc: ParsedYaml } | { ok: false; problems: Problem[] };
@@ -91,22 +130,7 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
     return fail('yaml', `YAML could not be read: ${msg}`);
   }
 
-  return {
-    ok: true,
-    doc: {
-      file,
-      value,
-      locate(pointer: string) {
-        let p = pointer;
-        for (;;) {
-          const off = positions.get(p);
-          if (off !== undefined) return { file, pointer, ...pos(off) };
-          if (p === '') return { file, pointer, line: 1, col: 1 };
-          p = p.slice(0, p.lastIndexOf('/'));
-        }
-      },
-    },
-  };
+  return { ok: true, doc: new ParsedYaml(file, value, positions, lc.lineStarts) };
 }
 
 /** Records the start offset of every node by JSON pointer; returns the offset of a node that is too deep, else null. */

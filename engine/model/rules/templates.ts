@@ -90,9 +90,9 @@ export function checkTemplate(template: string, vars: Set<string>, where: Proven
 }
 
 /** Variables available to a baseline's templates: its own (merged) variables plus those every one of its hosts defines. */
-function baselineVars(model: Model, baseline: string, own: Record<string, unknown>): Set<string> {
+function baselineVars(hostsOf: Map<string, Model['hosts'] extends Map<string, infer H> ? H[] : never>, baseline: string, own: Record<string, unknown>): Set<string> {
   const vars = new Set(Object.keys(own));
-  const hosts = [...model.hosts.values()].filter((h) => h.baseline === baseline);
+  const hosts = hostsOf.get(baseline) ?? [];
   if (hosts.length) {
     const common = hosts.map((h) => new Set(Object.keys(h.variables ?? {})));
     for (const k of common[0]!) if (common.every((s) => s.has(k))) vars.add(k);
@@ -102,8 +102,10 @@ function baselineVars(model: Model, baseline: string, own: Record<string, unknow
 
 export function checkTemplates(model: Model, ctx: RuleContext): Problem[] {
   const problems: Problem[] = [];
+  const hostsOf = new Map<string, Array<typeof model.hosts extends Map<string, infer H> ? H : never>>();
+  for (const h of model.hosts.values()) hostsOf.set(h.baseline, [...(hostsOf.get(h.baseline) ?? []), h]);
   for (const b of model.resolvedBaselines.values()) {
-    const vars = baselineVars(model, b.name, b.variables);
+    const vars = baselineVars(hostsOf, b.name, b.variables);
     for (const f of b.files) {
       if (f.template !== undefined) problems.push(...checkTemplate(f.template, vars, ctx.locate(f.source.file, `${f.source.pointer}/template`), `baseline '${b.name}', file ${f.path}`));
     }
@@ -112,7 +114,7 @@ export function checkTemplates(model: Model, ctx: RuleContext): Problem[] {
     r.action.files?.forEach((f, i) => {
       if (f.template === undefined) return;
       // A remediation may reach any host, so it may only use variables that every baseline provides.
-      const all = [...model.resolvedBaselines.values()].map((b) => baselineVars(model, b.name, b.variables));
+      const all = [...model.resolvedBaselines.values()].map((b) => baselineVars(hostsOf, b.name, b.variables));
       const vars = new Set([...(all[0] ?? [])].filter((v) => all.every((s) => s.has(v))));
       problems.push(...checkTemplate(f.template, vars, ctx.locate(r.source.file, `/action/files/${i}/template`), `remediation '${r.id}', file ${f.path}`));
     });

@@ -1,0 +1,39 @@
+// npm run bench:load — load and validate a generated organization (5,000 hosts, 200 baselines,
+// 3,000 remediations) from a git commit. Target: ≤ 3 s on a 2-core machine.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateOrganization } from './generate-org.mjs';
+import { loadRepository } from '../../dist/engine/model/load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'plumb-bench-load-'));
+try {
+  const t0 = performance.now();
+  generateOrganization(dir);
+  const git = (...a) => execFileSync('git', ['-C', dir, '-c', 'user.name=bench', '-c', 'user.email=b@example.org', ...a], { stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-qm', 'generated organization');
+  console.log(`generated and committed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const runs = [];
+  for (const layout of ['loose objects', 'packed (git gc)']) {
+    if (layout.startsWith('packed')) git('gc', '-q');
+    for (let i = 0; i < 3; i++) {
+      const s = performance.now();
+      const r = await loadRepository(dir, 'main');
+      const secs = (performance.now() - s) / 1000;
+      const errors = r.problems.filter((p) => p.severity === 'error');
+      if (errors.length) throw new Error(`generated organization is invalid: ${errors[0].file}:${errors[0].line} ${errors[0].message}`);
+      runs.push({ layout, run: i + 1, secs, docs: r.documents, hosts: r.model.hosts.size, baselines: r.model.resolvedBaselines.size, remediations: r.model.remediations.size });
+    }
+  }
+  for (const r of runs) console.log(`${r.layout.padEnd(16)} run ${r.run}: ${r.secs.toFixed(2)} s  (${r.docs} documents: ${r.hosts} hosts, ${r.baselines} baselines, ${r.remediations} remediations)`);
+  const best = Math.min(...runs.map((r) => r.secs));
+  const worst = Math.max(...runs.map((r) => r.secs));
+  console.log(`load + validate from a commit: best ${best.toFixed(2)} s, worst ${worst.toFixed(2)} s; target ≤ 3 s → ${worst <= 3 ? 'MET' : 'MISSED'}`);
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
