@@ -94,3 +94,20 @@ export interface FactsRequest {
   /** Config files whose key/value settings are compared, with their syntax and the keys wanted. */
   settings: Array<{ file: string; syntax: 'space' | 'equals'; keys: string[] }>;
 }
+
+/**
+ * `plumb facts --all --out facts.json`: every host's facts at one moment, so that a check that cannot reach the
+ * fleet (a pull-request job) can plan against them later with `plumb plan --facts facts.json`.
+ */
+export interface FactsSnapshot {
+  /** Format version of this file; 1. */
+  version: 1;
+  /** When the gathering run started (ISO 8601). */
+  gatheredAt: string;
+  /** The desired-state commit whose request was gathered, when known. */
+  commit?: string;
+  /** Host name → facts. */
+  hosts: Record<string, Facts>;
+  /** Hosts that could not be gathered: host name → error code and message. Absent when all succeeded. */
+  errors?: Record<string, { code: string; message: string }>;
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { Facts } from './types.js';
+
+/**
+ * A stable sha256 over the facts a plan is computed from, for refusing a stale plan. Left out because they
+ * change without the host's configuration changing: gatheredAt, uptimeSeconds, listening sockets (ephemeral
+ * listeners come and go; no action is planned from them) and services' `active` (a plan acts on the enabled
+ * state). The list of unknown facts is in (by fact name, without the wording of the reason).
+ */
+export function factsDigest(facts: Facts): string {
+  const planned = {
+    host: facts.host,
+    os: facts.os,
+    kernel: facts.kernel,
+    arch: facts.arch,
+    platform: facts.platform,
+    packages: facts.packages,
+    held: facts.held,
+    files: facts.files,
+    settings: facts.settings,
+    services: Object.fromEntries(Object.entries(facts.services).map(([k, v]) => [k, v.state])),
+    sysctl: facts.sysctl,
+    rebootRequired: facts.rebootRequired,
+    rebootPackages: [...facts.rebootPackages].sort(),
+    unknown: [...new Set(facts.unknown.map((u) => u.fact))].sort(),
+  };
+  return createHash('sha256').update(canonical(planned)).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so that key order never changes the digest. */
+export function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
