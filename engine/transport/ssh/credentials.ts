@@ -35,6 +35,10 @@ export function resolveCredentials(host: HostEntry, opts: ConnectOptions, env: N
     }
     const passphrase = opts.passphrase ?? (env.PLUMB_SSH_KEY_PASSPHRASE || undefined);
     const parsed = ssh2.utils.parseKey(bytes, passphrase);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (!(key instanceof Error) && (!key || !key.isPrivateKey())) {
+      throw new SshAuthError(host.name, `the identity file ${file} holds no private key (a .pub file?)`, 'point to the private half of the key pair');
+    }
     if (parsed instanceof Error) {
       const encrypted = /encrypted|passphrase|bad decrypt/i.test(parsed.message);
       throw new SshAuthError(

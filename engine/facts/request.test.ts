@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadRepository } from '../model/load.js';
+import { encodeRequest, requestFor, sysctlPath } from './request.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('requestFor', () => {
+  it('asks for what the baseline and every remediation name, and nothing twice', async () => {
+    const { model } = await loadRepository(repo);
+    const req = requestFor(model, model.hosts.get('payroll-web-01')!);
+    expect(req.files).toEqual(expect.arrayContaining(['/etc/shadow', '/etc/issue.net', '/etc/plumbline/site.conf', '/etc/ssh/sshd_config']));
+    expect(req.contents).toEqual(expect.arrayContaining(['/etc/issue.net', '/etc/plumbline/site.conf']));
+    expect(req.contents).not.toContain('/etc/shadow');
+    expect(req.services).toEqual(expect.arrayContaining(['ssh.service', 'rsync.service']));
+    expect(req.sysctl).toEqual(expect.arrayContaining(['net.ipv4.tcp_syncookies', 'net.ipv4.conf.all.rp_filter']));
+    const sshd = req.settings.find((s) => s.file === '/etc/ssh/sshd_config')!;
+    expect(sshd.syntax).toBe('space');
+    // LoginGraceTime comes from remediation PLB-2026-0002, MaxAuthTries from the server baseline.
+    expect(sshd.keys).toEqual(expect.arrayContaining(['PermitRootLogin', 'MaxAuthTries', 'LoginGraceTime']));
+    expect(new Set(req.files).size).toBe(req.files.length);
+  });
+});
+
+describe('sysctlPath', () => {
+  it('follows the procps separator rule', () => {
+    expect(sysctlPath('net.ipv4.tcp_syncookies')).toBe('/proc/sys/net/ipv4/tcp_syncookies');
+    expect(sysctlPath('net.ipv4.conf.eth0/100.forwarding')).toBe('/proc/sys/net/ipv4/conf/eth0.100/forwarding');
+    expect(sysctlPath('net/ipv4/conf/eth0.100/forwarding')).toBe('/proc/sys/net/ipv4/conf/eth0.100/forwarding');
+  });
+});
+
+describe('encodeRequest', () => {
+  it('writes one tab-separated line per item, and refuses line breaks', () => {
+    const text = encodeRequest({ files: ['/a'], contents: ['/a'], services: ['s.service'], sysctl: ['k.v'], settings: [{ file: '/etc/ssh/sshd_config', syntax: 'space', keys: ['X'] }] });
+    expect(text).toBe('file\t/a\ncontent\t/a\nsettings\t/etc/ssh/sshd_config\tspace\t/etc/ssh\nservice\ts.service\nsysctl\tk.v\t/proc/sys/k/v\n');
+    expect(() => encodeRequest({ files: ['/a\nservice\tx'], contents: [], services: [], sysctl: [], settings: [] })).toThrow();
+  });
+});
