@@ -2,9 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { PlumbError } from '../errors/index.js';
 import { colours } from './output.js';
 import { registerValidate } from './validate/index.js';
+import { registerVersion } from './version/index.js';
 
 /** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate];
+const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerVersion];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')

@@ -153,7 +153,7 @@ function diagnose(v: string): VersionDiagnosis | null {
   if (m && (m[1] === undefined || Number(m[1]) <= 4294967295)) return null;
   return {
     severity: 'warning',
-    message: 'not an [epoch:]version[-release] that rpmbuild would produce (letters, digits and ._+%{}~^ only, one optional -release, numeric epoch); rpm compares it anyway',
+    message: 'not an epoch:version-release rpmbuild would produce (numeric epoch, at most one -, only letters, digits and ._+%{}~^); rpm compares it anyway',
   };
 }
 
