@@ -1,0 +1,101 @@
+import type { Facts, InstalledPackage } from '../facts/types.js';
+import { schemeForOs } from '../versioning/index.js';
+import { sha256 } from './requirements.js';
+import type { Finding, FindingKind, Requirement } from './types.js';
+
+export type Verdict = { ok: true } | { finding: Omit<Finding, 'host' | 'origin' | 'source' | 'requirement'> } | { unknown: string };
+
+const OK: Verdict = { ok: true };
+const present = (p: InstalledPackage | undefined) => Boolean(p && p.status !== 'config-files' && p.status !== 'not-installed');
+
+function found(kind: FindingKind, subject: string, expected: string | null, actual: string | null, message: string, unresolvable?: string): Verdict {
+  return { finding: { key: `${kind}:${subject}`, kind, subject, expected, actual, message, unresolvable } };
+}
+
+/** Enabled-like states satisfy "enabled": a static or aliased unit is active whenever what pulls it in is. */
+const ENABLED_LIKE = new Set(['enabled', 'enabled-runtime', 'static', 'indirect', 'alias', 'generated']);
+
+export function normaliseMode(mode: string): string {
+  return mode.replace(/^0*/, '').padStart(4, '0');
+}
+
+/** Judges one requirement against the facts; pure. */
+export function compareRequirement(req: Requirement, facts: Facts): Verdict {
+  switch (req.type) {
+    case 'package-present':
+    case 'package-absent':
+    case 'package-fixed': {
+      if (!facts.packages) return { unknown: 'installed packages could not be read' };
+      const pkg = facts.packages[req.name];
+      if (req.type === 'package-absent') {
+        return present(pkg) ? found('package-forbidden', req.name, 'absent', pkg!.version, `${req.name} ${pkg!.version} is installed but forbidden${req.reason ? ` (${req.reason})` : ''}`) : OK;
+      }
+      const scheme = facts.os ? schemeForOs(facts.os.id) : null;
+      if (req.type === 'package-fixed') {
+        if (!present(pkg)) return OK;
+        if (!scheme) return { unknown: `no version order known for ${facts.os?.id ?? 'this OS'}` };
+        return scheme.compare(pkg!.version, req.version) < 0
+          ? found('package-vulnerable', req.name, `>= ${req.version}`, pkg!.version, `${req.name} ${pkg!.version} is older than the fixed version ${req.version}`)
+          : OK;
+      }
+      if (!present(pkg)) return found('package-missing', req.name, req.version ?? (req.minVersion ? `>= ${req.minVersion}` : 'installed'), null, `${req.name} is required but not installed`);
+      if (!req.version && !req.minVersion) return OK;
+      if (!scheme) return { unknown: `no version order known for ${facts.os?.id ?? 'this OS'}` };
+      if (req.version && scheme.compare(pkg!.version, req.version) !== 0) {
+        return found('package-version', req.name, req.version, pkg!.version, `${req.name} is ${pkg!.version}, pinned to ${req.version}`);
+      }
+      if (req.minVersion && scheme.compare(pkg!.version, req.minVersion) < 0) {
+        return found('package-version', req.name, `>= ${req.minVersion}`, pkg!.version, `${req.name} ${pkg!.version} is older than the required ${req.minVersion}`);
+      }
+      return OK;
+    }
+    case 'file': {
+      const f = facts.files[req.path];
+      if (!f) return { unknown: `${req.path} was not examined` };
+      if (!f.exists) {
+        return req.content !== undefined
+          ? found('file-missing', req.path, 'present', null, `${req.path} does not exist`)
+          : found('file-missing', req.path, 'present', null, `${req.path} does not exist`, 'the baseline sets only its attributes, so there is no content to create it with');
+      }
+      if (req.content !== undefined) {
+        if (!f.sha256) return { unknown: `the content of ${req.path} could not be read` };
+        const want = sha256(req.content);
+        if (want !== f.sha256) return found('file-content', req.path, `sha256:${want.slice(0, 12)}`, `sha256:${f.sha256.slice(0, 12)}`, `${req.path} differs from its managed content`);
+      }
+      if (req.mode && f.mode && normaliseMode(req.mode) !== normaliseMode(f.mode)) {
+        return found('file-mode', req.path, normaliseMode(req.mode), normaliseMode(f.mode), `${req.path} has mode ${normaliseMode(f.mode)}, wants ${normaliseMode(req.mode)}`);
+      }
+      const wantOwner = `${req.owner ?? f.owner}:${req.group ?? f.group}`;
+      const hasOwner = `${f.owner}:${f.group}`;
+      if ((req.owner || req.group) && wantOwner !== hasOwner) return found('file-owner', req.path, wantOwner, hasOwner, `${req.path} is owned by ${hasOwner}, wants ${wantOwner}`);
+      return OK;
+    }
+    case 'setting': {
+      const values = facts.settings[req.file];
+      if (!values) return { unknown: `settings of ${req.file} were not read` };
+      const actual = values[req.key] ?? null;
+      const same = actual !== null && (req.syntax === 'space' ? actual.toLowerCase() === req.value.toLowerCase() : actual === req.value);
+      return same ? OK : found('setting', `${req.file}:${req.key}`, req.value, actual, `${req.key} in ${req.file} is ${actual === null ? 'not set' : `'${actual}'`}, wants '${req.value}'`);
+    }
+    case 'service': {
+      const s = facts.services[req.unit];
+      if (!s) return { unknown: `${req.unit} was not examined` };
+      const ok = req.state === 'enabled' ? ENABLED_LIKE.has(s.state) : req.state === 'disabled' ? s.state === 'disabled' || s.state === 'not-found' || s.state === 'masked' : s.state === 'masked';
+      if (ok) return OK;
+      if (req.state === 'enabled' && s.state === 'not-found') return found('service', req.unit, 'enabled', 'not-found', `${req.unit} should be enabled but is not installed`, 'install the package that ships the unit');
+      return found('service', req.unit, req.state, s.state, `${req.unit} is ${s.state}, wants ${req.state}`);
+    }
+    case 'reboot': {
+      if (facts.rebootRequired === null) return { unknown: 'whether a reboot is pending could not be read' };
+      const by = facts.rebootPackages.length ? ` (requested by ${facts.rebootPackages.join(', ')})` : '';
+      return facts.rebootRequired ? found('reboot-required', 'host', 'no reboot pending', 'reboot pending', `a reboot is pending${by}`) : OK;
+    }
+    case 'sysctl': {
+      if (!(req.key in facts.sysctl)) return { unknown: `${req.key} was not examined` };
+      const actual = facts.sysctl[req.key];
+      if (actual === null || actual === undefined) return { unknown: `${req.key} does not exist on this kernel or could not be read` };
+      const norm = (v: string) => v.trim().split(/\s+/).join(' ');
+      return norm(actual) === norm(req.value) ? OK : found('sysctl', req.key, req.value, actual, `${req.key} is ${actual}, wants ${req.value}`);
+    }
+  }
+}

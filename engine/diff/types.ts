@@ -1,0 +1,65 @@
+import type { Provenance } from '../model/problem.js';
+import type { Severity } from '../model/types.js';
+
+/** What demands a finding: a baseline (approved by its merge) or a remediation (approved per ring by the board). */
+export type Origin = { kind: 'baseline'; name: string } | { kind: 'remediation'; id: string; severity: Severity; emergency: boolean };
+
+/** One thing the desired state wants of a host, with where it is written. */
+export type Requirement = RequirementBody & { origin: Origin; source: Provenance };
+
+export type RequirementBody =
+  | { type: 'package-present'; name: string; minVersion?: string; version?: string }
+  | { type: 'package-absent'; name: string; reason?: string }
+  /** A patch: an installed package must reach this version; a package that is not installed is left alone. */
+  | { type: 'package-fixed'; name: string; version: string }
+  | { type: 'file'; path: string; content?: string; mode?: string; owner?: string; group?: string }
+  | { type: 'setting'; file: string; syntax: 'space' | 'equals'; key: string; value: string }
+  | { type: 'service'; unit: string; state: 'enabled' | 'disabled' | 'masked' }
+  | { type: 'sysctl'; key: string; value: string }
+  /** Every managed host should run what is installed: a pending reboot is reported (never performed). */
+  | { type: 'reboot' };
+
+/** The closed set of ways a host can differ from its desired state. */
+export type FindingKind =
+  | 'package-missing'
+  | 'package-version'
+  | 'package-forbidden'
+  | 'package-vulnerable'
+  | 'file-missing'
+  | 'file-content'
+  | 'file-mode'
+  | 'file-owner'
+  | 'setting'
+  | 'service'
+  | 'sysctl'
+  | 'reboot-required';
+
+/** One difference between a host's real state and its desired state, naming the YAML that demands it. */
+export interface Finding {
+  /** Stable `kind:subject`, e.g. package-forbidden:telnetd, setting:/etc/ssh/sshd_config:PermitRootLogin. Exceptions refer to it. */
+  key: string;
+  kind: FindingKind;
+  host: string;
+  subject: string;
+  expected: string | null;
+  actual: string | null;
+  message: string;
+  origin: Origin;
+  source: Provenance;
+  /** The requirement behind it, which the planner turns into an action. */
+  requirement: Requirement;
+  /** Set when no action can resolve it (e.g. a service to enable whose unit is not installed). */
+  unresolvable?: string;
+}
+
+export interface SuppressedFinding extends Finding {
+  exception: { id: string; kind: 'deferral' | 'false-positive'; expires: string; source: Provenance };
+}
+
+export interface HostDiff {
+  host: string;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  /** Requirements that could not be checked because a fact is unknown on this host. */
+  unknown: Array<{ subject: string; reason: string; source: Provenance }>;
+}

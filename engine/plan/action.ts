@@ -1,0 +1,69 @@
+import type { Provenance } from '../model/problem.js';
+import type { FindingKind, Origin } from '../diff/types.js';
+
+/**
+ * The closed set of changes the engine makes on a host. Package actions of one host run as one apt
+ * transaction; everything else runs after it in the order of ACTION_ORDER.
+ */
+export type ActionBody =
+  | { type: 'package-install'; name: string; version?: string; minVersion?: string; upgrade: boolean }
+  | { type: 'package-remove'; name: string }
+  | { type: 'file-write'; path: string; content: string; sha256: string; mode?: string; owner?: string; group?: string }
+  | { type: 'file-attributes'; path: string; mode?: string; owner?: string; group?: string }
+  | { type: 'setting-set'; file: string; syntax: 'space' | 'equals'; key: string; value: string }
+  | { type: 'service-enable' | 'service-disable' | 'service-mask'; unit: string }
+  | { type: 'sysctl-set'; key: string; value: string }
+  | { type: 'reboot-notify' };
+
+export type ActionType = ActionBody['type'];
+
+export const ACTION_ORDER: readonly ActionType[] = [
+  'package-remove',
+  'package-install',
+  'file-write',
+  'file-attributes',
+  'setting-set',
+  'sysctl-set',
+  'service-mask',
+  'service-disable',
+  'service-enable',
+  'reboot-notify',
+];
+
+export interface ApprovalRef {
+  id: string;
+  ticket: string;
+  approver: string;
+  emergency: boolean;
+  window?: string;
+  source: string;
+}
+
+/** One action in a plan: what to change, why (the finding), who asked for it (the YAML) and who allowed it. */
+export type PlannedAction = ActionBody & ActionMeta;
+/** An action before it is numbered (ActionBody is a union, so Omit<PlannedAction, 'id'> would lose its variants). */
+export type UnnumberedAction = ActionBody & Omit<ActionMeta, 'id'>;
+
+export interface ActionMeta {
+  /** `host#n`, stable within one plan. */
+  id: string;
+  finding: string;
+  findingKind: FindingKind;
+  reason: string;
+  before: string | null;
+  after: string | null;
+  origin: Origin;
+  /** `file:line@commit` of the requirement. */
+  source: string;
+  provenance: Provenance;
+  /** The approval that lets a remediation's action run in this host's ring; baselines are approved by their merge. */
+  approval?: ApprovalRef;
+}
+
+export function isPackageAction(a: ActionBody): boolean {
+  return a.type === 'package-install' || a.type === 'package-remove';
+}
+
+export function isConfigurationAction(a: ActionBody): boolean {
+  return !isPackageAction(a) && a.type !== 'reboot-notify';
+}

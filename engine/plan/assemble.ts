@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { diffHost } from '../diff/index.js';
+import { sha256 } from '../diff/requirements.js';
+import type { Finding } from '../diff/types.js';
+import type { Facts } from '../facts/types.js';
+import { formatProvenance } from '../model/problem.js';
+import type { HostEntry, Model } from '../model/types.js';
+import { ACTION_ORDER, isConfigurationAction, type ActionBody, type PlannedAction, type UnnumberedAction } from './action.js';
+import { approvalFor } from './approvals.js';
+import { PLAN_FORMAT, type Plan, type PlanHost, type PlanSummary } from './types.js';
+
+/** What the planner knows of one host: its facts and their digest, or why it could not be examined. */
+export interface HostInput {
+  host: string;
+  facts?: Facts;
+  digest?: string;
+  error?: { code: string; message: string };
+}
+
+export interface AssembleOptions {
+  now?: Date;
+  scope?: Plan['scope'];
+}
+
+/** Model + facts → plan. Pure: no I/O, same input same plan (but for createdAt). */
+export function assemblePlan(model: Model, inputs: HostInput[], opts: AssembleOptions = {}): Plan {
+  const now = opts.now ?? new Date();
+  const ringIndex = new Map(model.rings.map((r, i) => [r.name, i]));
+  const hosts: PlanHost[] = [];
+  for (const input of inputs) {
+    const host = model.hosts.get(input.host);
+    if (!host) continue;
+    const base: PlanHost = {
+      host: host.name,
+      address: host.address,
+      system: host.system,
+      ring: host.ring,
+      ringIndex: ringIndex.get(host.ring) ?? model.rings.length,
+      factsDigest: input.digest ?? null,
+      gatheredAt: input.facts?.gatheredAt ?? null,
+      actions: [],
+      awaiting: [],
+      suppressed: [],
+      unresolvable: [],
+      unknown: [],
+    };
+    if (!input.facts) {
+      hosts.push({ ...base, error: input.error ?? { code: 'E_NO_FACTS', message: 'no facts for this host' } });
+      continue;
+    }
+    hosts.push(planHost(model, host, input.facts, base, now));
+  }
+  hosts.sort((a, b) => a.ringIndex - b.ringIndex || a.host.localeCompare(b.host));
+  return {
+    format: PLAN_FORMAT,
+    createdAt: now.toISOString(),
+    commit: model.commit,
+    factsDigest: combinedDigest(hosts),
+    scope: opts.scope ?? {},
+    rings: model.rings.map((r) => r.name),
+    hosts,
+    summary: summarize(hosts),
+  };
+}
+
+function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, now: Date): PlanHost {
+  const diff = diffHost(model, host, facts, now);
+  const out: PlanHost = {
+    ...base,
+    suppressed: diff.suppressed.map((f) => ({ finding: f.key, message: f.message, exception: f.exception.id, kind: f.exception.kind, expires: f.exception.expires, source: formatProvenance(f.exception.source) })),
+    unknown: diff.unknown.map((u) => ({ subject: u.subject, reason: u.reason, source: formatProvenance(u.source) })),
+  };
+  const actions: UnnumberedAction[] = [];
+  for (const f of diff.findings) {
+    if (f.unresolvable) {
+      out.unresolvable.push({ finding: f.key, message: f.message, why: f.unresolvable, source: formatProvenance(f.source) });
+      continue;
+    }
+    let approval: PlannedAction['approval'];
+    if (f.origin.kind === 'remediation') {
+      const v = approvalFor(model, f.origin.id, host, now);
+      if ('awaiting' in v) {
+        out.awaiting.push({ remediation: f.origin.id, finding: f.key, message: f.message, reason: v.awaiting, source: formatProvenance(f.source) });
+        continue;
+      }
+      approval = v.approved;
+    }
+    const body = actionFor(f);
+    if (!body) continue;
+    actions.push({ ...body, finding: f.key, findingKind: f.kind, reason: f.message, before: f.actual, after: f.expected, origin: f.origin, source: formatProvenance(f.source), provenance: f.source, approval });
+  }
+  out.actions = order(dedupe(actions)).map((a, i) => ({ ...a, id: `${host.name}#${i + 1}` }) as PlannedAction);
+  // A difference the baseline already fixes is not waiting for anyone: drop the remediation's duplicate of it.
+  const planned = new Set(out.actions.map((a) => a.finding));
+  out.awaiting = out.awaiting.filter((w) => !planned.has(w.finding));
+  return out;
+}
+
+/** The one action that resolves a finding. */
+export function actionFor(f: Finding): ActionBody | null {
+  const r = f.requirement;
+  switch (f.kind) {
+    case 'package-missing':
+    case 'package-version':
+      if (r.type !== 'package-present') return null;
+      return { type: 'package-install', name: r.name, version: r.version, minVersion: r.version ? undefined : r.minVersion, upgrade: f.kind === 'package-version' };
+    case 'package-vulnerable':
+      if (r.type !== 'package-fixed') return null;
+      return { type: 'package-install', name: r.name, version: r.version, upgrade: true };
+    case 'package-forbidden':
+      return r.type === 'package-absent' ? { type: 'package-remove', name: r.name } : null;
+    case 'file-missing':
+    case 'file-content':
+      if (r.type !== 'file' || r.content === undefined) return null;
+      return { type: 'file-write', path: r.path, content: r.content, sha256: sha256(r.content), mode: r.mode, owner: r.owner, group: r.group };
+    case 'file-mode':
+    case 'file-owner':
+      return r.type === 'file' ? { type: 'file-attributes', path: r.path, mode: r.mode, owner: r.owner, group: r.group } : null;
+    case 'setting':
+      return r.type === 'setting' ? { type: 'setting-set', file: r.file, syntax: r.syntax, key: r.key, value: r.value } : null;
+    case 'service':
+      return r.type === 'service' ? { type: `service-${r.state === 'enabled' ? 'enable' : r.state === 'disabled' ? 'disable' : 'mask'}`, unit: r.unit } : null;
+    case 'sysctl':
+      return r.type === 'sysctl' ? { type: 'sysctl-set', key: r.key, value: r.value } : null;
+    case 'reboot-required':
+      return { type: 'reboot-notify' };
+  }
+}
+
+/** A file written whole needs no separate mode/owner action; two requests to install one package become the stricter one. */
+function dedupe(actions: UnnumberedAction[]): UnnumberedAction[] {
+  const written = new Set(actions.flatMap((a) => (a.type === 'file-write' ? [a.path] : [])));
+  const out: UnnumberedAction[] = [];
+  const seen = new Map<string, number>();
+  for (const a of actions) {
+    if (a.type === 'file-attributes' && written.has(a.path)) continue;
+    const key = a.type === 'file-attributes' ? `${a.type}:${a.path}` : a.type === 'package-install' || a.type === 'package-remove' ? `pkg:${a.name}` : null;
+    if (key && seen.has(key)) {
+      const i = seen.get(key)!;
+      const prev = out[i]!;
+      // Attribute findings on one path (mode and owner) are one action carrying both.
+      if (prev.type === 'file-attributes' && a.type === 'file-attributes') continue;
+      // An explicit fixed version beats "any version"; a remediation beats the baseline.
+      if (a.type === 'package-install' && prev.type === 'package-install' && (!prev.version || a.origin.kind === 'remediation')) out[i] = a;
+      continue;
+    }
+    if (key) seen.set(key, out.length);
+    out.push(a);
+  }
+  return out;
+}
+
+function order<T extends { type: string }>(actions: T[]): T[] {
+  const rank = (t: string) => ACTION_ORDER.indexOf(t as never);
+  return actions.map((a, i) => [a, i] as const).sort((x, y) => rank(x[0].type) - rank(y[0].type) || x[1] - y[1]).map(([a]) => a);
+}
+
+function combinedDigest(hosts: PlanHost[]): string {
+  const h = createHash('sha256');
+  for (const p of [...hosts].sort((a, b) => a.host.localeCompare(b.host))) h.update(`${p.host}\u0000${p.factsDigest ?? 'none'}\n`);
+  return h.digest('hex');
+}
+
+export function summarize(hosts: PlanHost[]): PlanSummary {
+  const all = hosts.flatMap((h) => h.actions);
+  return {
+    hosts: hosts.length,
+    hostsChanging: hosts.filter((h) => h.actions.some((a) => a.type !== 'reboot-notify')).length,
+    actions: all.length,
+    upgrades: all.filter((a) => a.type === 'package-install' && a.upgrade).length,
+    installs: all.filter((a) => a.type === 'package-install' && !a.upgrade).length,
+    removals: all.filter((a) => a.type === 'package-remove').length,
+    configuration: all.filter((a) => isConfigurationAction(a)).length,
+    reboots: all.filter((a) => a.type === 'reboot-notify').length,
+    awaitingApproval: hosts.reduce((n, h) => n + h.awaiting.length, 0),
+    suppressed: hosts.reduce((n, h) => n + h.suppressed.length, 0),
+    unresolvable: hosts.reduce((n, h) => n + h.unresolvable.length, 0),
+    unreachable: hosts.filter((h) => h.error).length,
+  };
+}
+
+/** Whether applying the plan would change anything (exit code 2 for `plumb plan`). */
+export function hasChanges(plan: Plan): boolean {
+  return plan.hosts.some((h) => h.actions.some((a) => a.type !== 'reboot-notify'));
+}

@@ -1,0 +1,31 @@
+import type { PlannedAction } from '../action.js';
+
+/** One line of plain language per action, shared by every rendering. */
+export function describeAction(a: PlannedAction): { sign: string; text: string } {
+  switch (a.type) {
+    case 'package-install':
+      if (!a.upgrade) return { sign: '+', text: `install ${a.name}${a.version ? ` ${a.version}` : a.minVersion ? ` (>= ${a.minVersion})` : ''}` };
+      return { sign: '↑', text: `upgrade ${a.name} ${a.before ?? '?'} → ${a.version ?? (a.minVersion ? `>= ${a.minVersion}` : 'latest')}` };
+    case 'package-remove':
+      return { sign: '-', text: `remove ${a.name} ${a.before ?? ''}`.trim() };
+    case 'file-write':
+      return { sign: '~', text: `${a.findingKind === 'file-missing' ? 'create' : 'rewrite'} ${a.path}${a.mode ? ` (${a.mode}${a.owner ? ` ${a.owner}:${a.group ?? a.owner}` : ''})` : ''}` };
+    case 'file-attributes':
+      return { sign: '~', text: `${a.findingKind === 'file-mode' ? 'chmod' : 'chown'} ${a.path} ${a.before ?? '?'} → ${a.after ?? '?'}` };
+    case 'setting-set':
+      return { sign: '~', text: `set ${a.key} in ${a.file}: ${a.before === null ? 'unset' : `'${a.before}'`} → '${a.value}'` };
+    case 'service-enable':
+    case 'service-disable':
+    case 'service-mask':
+      return { sign: '~', text: `${a.type.slice('service-'.length)} ${a.unit} (${a.before ?? '?'} → ${a.after})` };
+    case 'sysctl-set':
+      return { sign: '~', text: `sysctl ${a.key} ${a.before ?? '?'} → ${a.value}` };
+    case 'reboot-notify':
+      return { sign: '!', text: `reboot pending (reported, never performed)` };
+  }
+}
+
+export function originLabel(a: PlannedAction): string {
+  if (a.origin.kind === 'baseline') return `baseline ${a.origin.name}`;
+  return `${a.origin.id}${a.approval ? ` · ${a.approval.id}${a.approval.emergency ? ' (emergency)' : ''}` : ''}`;
+}

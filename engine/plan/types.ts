@@ -1,0 +1,80 @@
+import type { Provenance } from '../model/problem.js';
+import type { PlannedAction } from './action.js';
+
+export const PLAN_FORMAT = 'plumbline/plan@1';
+
+/** A remediation's finding that the board has not (or no longer) approved for this host's ring. */
+export interface AwaitingApproval {
+  remediation: string;
+  finding: string;
+  message: string;
+  /** Why it is not planned: no approval for the ring, an expired approval … */
+  reason: string;
+  source: string;
+}
+
+export interface SuppressedEntry {
+  finding: string;
+  message: string;
+  exception: string;
+  kind: 'deferral' | 'false-positive';
+  expires: string;
+  source: string;
+}
+
+export interface UnresolvableEntry {
+  finding: string;
+  message: string;
+  why: string;
+  source: string;
+}
+
+export interface PlanHost {
+  host: string;
+  address: string;
+  system: string;
+  ring: string;
+  ringIndex: number;
+  /** Digest of the facts this host's part was computed from; null when facts could not be gathered. */
+  factsDigest: string | null;
+  gatheredAt: string | null;
+  actions: PlannedAction[];
+  awaiting: AwaitingApproval[];
+  suppressed: SuppressedEntry[];
+  unresolvable: UnresolvableEntry[];
+  unknown: Array<{ subject: string; reason: string; source: string }>;
+  /** Set when the host could not be examined; nothing is planned for it. */
+  error?: { code: string; message: string };
+}
+
+export interface PlanSummary {
+  hosts: number;
+  hostsChanging: number;
+  actions: number;
+  upgrades: number;
+  installs: number;
+  removals: number;
+  configuration: number;
+  reboots: number;
+  awaitingApproval: number;
+  suppressed: number;
+  unresolvable: number;
+  unreachable: number;
+}
+
+/**
+ * The plan: a documented JSON document (engine/plan/README.md). It carries what it was computed from — the
+ * desired-state commit and a digest of the facts — so that `plumb apply` can refuse it once the world moved.
+ */
+export interface Plan {
+  format: typeof PLAN_FORMAT;
+  createdAt: string;
+  commit: string | null;
+  factsDigest: string;
+  scope: { host?: string; system?: string; ring?: string };
+  rings: string[];
+  hosts: PlanHost[];
+  summary: PlanSummary;
+}
+
+export type { PlannedAction, Provenance };
