@@ -38,3 +38,4 @@ export class UnknownObject extends PlumbError {
   }
 }
 export * from './transport.js';
+export * from './versioning.js';
