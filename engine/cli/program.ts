@@ -3,14 +3,15 @@ import { PlumbError } from '../errors/index.js';
 import { colours } from './output.js';
 import { registerValidate } from './validate/index.js';
 import { registerVersion } from './version/index.js';
+import { registerPlan } from './plan/index.js';
 
 /** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerVersion];
+const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerPlan, registerVersion];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')
     .description('GitOps for patch and vulnerability management: desired state in git, real state over SSH, every change recorded.')
-    .option('-C, --repo <dir>', 'the desired-state repository (default: the current directory)', process.cwd())
+    .option('-C, --repo <dir>', 'the desired-state repository (default: the current directory)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(colours(process.stderr).red(str)) })
     .exitOverride();
@@ -48,5 +49,6 @@ export async function run(argv: string[]): Promise<number> {
 
 /** Global options, as seen from inside a subcommand's action. */
 export function globals(cmd: Command): { repo: string } {
-  return cmd.optsWithGlobals() as { repo: string };
+  const o = cmd.optsWithGlobals() as { repo?: string };
+  return { repo: o.repo ?? process.cwd() };
 }

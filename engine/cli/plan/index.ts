@@ -1,0 +1,91 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from '../../errors/index.js';
+import { factsDigest } from '../../facts/digest.js';
+import { gatherAll } from '../../facts/gather.js';
+import { parseSnapshot } from '../../facts/snapshot.js';
+import type { Facts } from '../../facts/types.js';
+import { assemblePlan, hasChanges, type HostInput } from '../../plan/assemble.js';
+import { renderHuman } from '../../plan/render/human.js';
+import { renderMarkdown } from '../../plan/render/markdown.js';
+import type { Plan } from '../../plan/types.js';
+import { loadValidModel, progress, selectHosts } from '../common.js';
+import { printJson } from '../output.js';
+import { globals } from '../program.js';
+
+interface PlanOptions {
+  host?: string[];
+  system?: string;
+  ring?: string;
+  ref?: string;
+  facts?: string;
+  json?: boolean;
+  markdown?: boolean;
+  out?: string;
+  concurrency: string;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show what plumb would change on each host, and why, without changing anything')
+    .option('--host <name...>', 'only these hosts')
+    .option('--system <name>', "only this system's hosts")
+    .option('--ring <name>', "only this ring's hosts")
+    .option('--ref <ref>', 'plan a commit, branch or tag instead of the working tree')
+    .option('--facts <file>', 'plan against a facts snapshot (plumb facts --all --out FILE) instead of asking the hosts')
+    .option('--json', 'print the plan as JSON (the format apply reads)')
+    .option('--markdown', 'print the plan as a pull-request comment')
+    .option('--out <file>', 'also save the plan as JSON, for `plumb apply <file>`')
+    .option('--concurrency <n>', 'hosts examined at the same time', '16')
+    .addHelpText(
+      'after',
+      `
+Each host's real state is gathered over SSH in one round trip, compared with its baseline and
+every remediation that applies to it, and turned into an ordered list of actions. Remediations
+the board has not approved for the host's ring are listed as awaiting approval, never planned.
+Findings covered by an approved exception are listed as suppressed.
+
+Exit codes: 0 no changes, 2 changes pending, 1 error (invalid desired state, unreachable host).
+
+Examples:
+  plumb plan                                   every host, against the working tree
+  plumb plan --ring pilot --out plan.json      save the pilot ring's plan for apply
+  plumb facts --all --out facts.json           (where hosts are reachable) then, in CI:
+  plumb plan --ref HEAD --facts facts.json --markdown > plan.md`,
+    )
+    .action(async (opts: PlanOptions, cmd: Command) => {
+      if (opts.json && opts.markdown) throw new UsageError('choose one of --json and --markdown');
+      const { repo } = globals(cmd);
+      const { model } = await loadValidModel(repo, opts.ref);
+      const hosts = selectHosts(model, opts);
+      const inputs: HostInput[] = [];
+      if (opts.facts) {
+        const snap = parseSnapshot(readFileSync(opts.facts, 'utf8'), opts.facts);
+        for (const h of hosts) {
+          const f = snap.hosts[h.name];
+          const err = snap.errors?.[h.name];
+          inputs.push(f ? { host: h.name, facts: f, digest: factsDigest(f) } : { host: h.name, error: err ?? { code: 'E_NO_FACTS', message: `${opts.facts} has no facts for this host` } });
+        }
+      } else {
+        const bar = progress('gathering facts');
+        const { facts, errors } = await gatherAll(hosts, model, { concurrency: Number(opts.concurrency) || 16, onProgress: (p) => bar.update(p.done, p.total, p.host) });
+        bar.end();
+        for (const h of hosts) {
+          const f: Facts | undefined = facts.get(h.name);
+          const e = errors.get(h.name);
+          inputs.push(f ? { host: h.name, facts: f, digest: factsDigest(f) } : { host: h.name, error: { code: e?.code ?? 'E_GATHER', message: e?.message ?? 'no facts' } });
+        }
+      }
+      const plan = assemblePlan(model, inputs, { scope: { host: opts.host?.join(','), system: opts.system, ring: opts.ring } });
+      if (opts.out) writeFileSync(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
+      if (opts.json) printJson(plan);
+      else process.stdout.write(opts.markdown ? renderMarkdown(plan) : renderHuman(plan));
+      process.exitCode = exitCodeFor(plan);
+    });
+}
+
+export function exitCodeFor(plan: Plan): number {
+  if (plan.summary.unreachable) return 1;
+  return hasChanges(plan) ? 2 : 0;
+}
