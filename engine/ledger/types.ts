@@ -1,0 +1,116 @@
+import type { Origin, FindingKind } from '../diff/types.js';
+import type { ActionBody, ApprovalRef } from '../plan/action.js';
+
+/**
+ * The ledger: an append-only, hash-chained record of every run. While a run goes, its events are appended and
+ * fsynced to a journal file; at the end the folded RunRecord is committed (one commit per run) on the ledger ref
+ * of the desired-state repository. A journal left behind by a crash is committed by the next run, marked recovered.
+ */
+export const LEDGER_REF = 'refs/plumbline/ledger';
+
+export type RunKind = 'apply' | 'reconcile' | 'rollback' | 'rehearse';
+export type RunStatus = 'completed' | 'halted' | 'failed' | 'interrupted';
+
+export type ActionResult =
+  /** Applied, and the re-gathered facts no longer show its finding. */
+  | 'verified'
+  /** Applied, but the finding is still there after re-gathering. */
+  | 'unverified'
+  | 'failed'
+  /** Not attempted: an earlier action of the host failed, the host was outside its window, the ring was halted … */
+  | 'skipped'
+  /** Applied, then undone because a later action of the host failed. */
+  | 'restored';
+
+export interface ActionRecord {
+  /** The plan's action id, `host#n`. */
+  id: string;
+  type: ActionBody['type'];
+  /** The action's parameters (package and version, path and sha256, key and value …), without file contents. */
+  params: Record<string, unknown>;
+  finding: string;
+  findingKind: FindingKind;
+  origin: Origin;
+  /** `file:line@commit` of the requirement. */
+  source: string;
+  approval?: ApprovalRef;
+  before: string | null;
+  after: string | null;
+  result: ActionResult;
+  /** The finding had been verified fixed by an earlier run: something undid it. */
+  regression?: { run: string; verifiedAt: string };
+  startedAt?: string;
+  appliedAt?: string;
+  verifiedAt?: string;
+  error?: { code: string; message: string };
+  skipReason?: string;
+}
+
+export interface HostRecord {
+  host: string;
+  system: string;
+  ring: string;
+  status: 'changed' | 'unchanged' | 'failed' | 'restored' | 'skipped';
+  skipReason?: string;
+  /** Where the host keeps this run's file backups (a folder on the host, with manifest.json). */
+  backup?: string;
+  /** Package versions before the run, for every package the run touched (null: not installed). */
+  packagesBefore: Record<string, string | null>;
+  /** Package versions after the run, likewise. */
+  packagesAfter?: Record<string, string | null>;
+  factsDigestBefore?: string;
+  factsDigestAfter?: string;
+  actions: ActionRecord[];
+  startedAt?: string;
+  endedAt?: string;
+  error?: { code: string; message: string };
+}
+
+export interface RingRecord {
+  ring: string;
+  status: 'completed' | 'halted' | 'waiting' | 'skipped';
+  /** Why a ring halted or waits: failure threshold, soak time of an earlier ring … */
+  reason?: string;
+  failed: number;
+  attempted: number;
+  /** Emergency approvals let this ring skip windows or soak. */
+  emergency?: boolean;
+}
+
+export interface RunRecord {
+  /** Sortable and unique: 20261125T143000Z-ab12cd. */
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  /** Set on a run whose journal a later run committed after a crash. */
+  recovered?: boolean;
+  startedAt: string;
+  endedAt?: string;
+  /** The desired-state commit the run applied (null for the working tree). */
+  commit: string | null;
+  ref?: string;
+  factsDigest?: string;
+  /** Every approval any action of the run relied on. */
+  approvals: ApprovalRef[];
+  operator: { user: string; hostname: string };
+  /** For a rollback: the run it undoes. */
+  rollbackOf?: string;
+  rings: RingRecord[];
+  hosts: HostRecord[];
+}
+
+/** What the journal holds, one JSON object per line, each carrying the sha256 of the line before it. */
+export type JournalEvent =
+  | { t: 'run-start'; at: string; run: Omit<RunRecord, 'hosts' | 'rings' | 'status' | 'endedAt'> }
+  | { t: 'host-start'; at: string; host: Omit<HostRecord, 'actions' | 'status'> & { actions: Array<Omit<ActionRecord, 'result'>> } }
+  | { t: 'backup'; at: string; host: string; backup: string }
+  | { t: 'action-start'; at: string; host: string; action: string }
+  | { t: 'action-applied'; at: string; host: string; action: string }
+  | { t: 'action-failed'; at: string; host: string; action: string; error: { code: string; message: string } }
+  | { t: 'action-skipped'; at: string; host: string; action: string; reason: string }
+  | { t: 'host-restored'; at: string; host: string; actions: string[] }
+  | { t: 'host-skipped'; at: string; host: string; system: string; ring: string; reason: string }
+  | { t: 'verified'; at: string; host: string; verified: string[]; unverified: string[]; packagesAfter?: Record<string, string | null>; factsDigestAfter?: string }
+  | { t: 'host-end'; at: string; host: string; status: HostRecord['status']; error?: { code: string; message: string } }
+  | { t: 'ring'; at: string; ring: RingRecord }
+  | { t: 'run-end'; at: string; status: RunStatus };
