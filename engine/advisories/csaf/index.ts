@@ -97,10 +97,8 @@ function normalizeDocument(doc: CsafDocument, badVulns: Set<number>, ctx: Normal
     ids.push(vid);
     for (const x of v.ids ?? []) ids.push(x.text);
     refs.push(...(v.references ?? []).map((r) => r.url));
-    for (const th of v.threats ?? []) {
-      const rating = th.category === 'impact' ? ratingOf(th.details) : undefined;
-      if (rating) ratings.push(rating);
-    }
+    const vulnRatings = (v.threats ?? []).flatMap((th) => (th.category === 'impact' ? (ratingOf(th.details) ?? []) : []));
+    const vulnCvss: Cvss[] = [];
     (v.scores ?? []).forEach((s, si) => {
       for (const key of ['cvss_v3', 'cvss_v2'] as const) {
         const given = s[key];
@@ -114,9 +112,12 @@ function normalizeDocument(doc: CsafDocument, badVulns: Set<number>, ctx: Normal
         if (c.mismatch !== undefined) {
           problems.push({ severity: 'warning', code: 'cvss-mismatch', message: `baseScore ${given.baseScore} disagrees with the vector, which scores ${c.mismatch}; the document's score is kept`, pointer: `${pointer}/baseScore` });
         }
-        if (!cvss.some((x) => x.vector === c.cvss.vector && x.ids?.[0] === vid)) cvss.push(c.cvss);
+        if (!vulnCvss.some((x) => x.vector === c.cvss.vector)) vulnCvss.push(c.cvss);
       }
     });
+    cvss.push(...vulnCvss);
+    // A vulnerability's own rating (threats of category impact) wins over its CVSS score.
+    ratings.push(vulnRatings.length ? maxSeverity(vulnRatings) : severityOfCvss(vulnCvss));
 
     const groups = new Map<string, Group>();
     for (const [category, list] of Object.entries(v.product_status ?? {})) {
@@ -167,7 +168,7 @@ function normalizeDocument(doc: CsafDocument, badVulns: Set<number>, ctx: Normal
     published: t.initial_release_date,
     modified: t.current_release_date,
     modifiedFrom: 'record',
-    severity: aggregate ?? (ratings.length ? maxSeverity(ratings) : severityOfCvss(cvss)),
+    severity: aggregate ?? maxSeverity(ratings),
     ...(cvss.length ? { cvss } : {}),
     references: urls(refs),
     affected: mergeIds(dedupeAffected(affected)),
