@@ -106,3 +106,11 @@ export function mutate(rnd: () => number, v: string): string {
   ];
   return pick(rnd, edits)(v);
 }
+
+/** Short strings over a small alphabet: collisions (shared prefixes, ~ against the end, leading zeros) are common. */
+export function noise(rnd: () => number, alphabet: readonly string[]): string {
+  const len = 1 + Math.floor(rnd() * 7);
+  let s = '';
+  for (let i = 0; i < len; i++) s += pick(rnd, alphabet);
+  return s;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlumbError } from '../../engine/errors/base.js';
 import { deb } from '../../engine/versioning/deb/index.js';
-import { debianVersions, mutate, random, sample, which } from './corpus.js';
+import { debianVersions, mutate, noise, pick, random, sample, which } from './corpus.js';
 import { dpkgOrder, dpkgValidate } from './tools.js';
 
 /**
@@ -50,6 +50,12 @@ describe('deb order agrees with dpkg --compare-versions', () => {
     for (let k = 0; k < 500; k++) pairs.push([all[Math.floor(rnd() * all.length)]!, all[Math.floor(rnd() * all.length)]!]);
     for (let i = 0; i < EDGES.length; i++) for (let j = i; j < EDGES.length; j += 1 + Math.floor(rnd() * 3)) pairs.push([EDGES[i]!, EDGES[j]!]);
     for (const e of EDGES) pairs.push([e, all[Math.floor(rnd() * all.length)]!]);
+    // Random strings over dpkg's alphabet, half of them sharing a prefix: the parser's and the walk's corners.
+    const alphabet = ['0', '0', '1', '9', '10', 'a', 'Z', '~', '~', '+', '.', '-', ':', '_'];
+    for (let k = 0; k < 600; k++) {
+      const a = `${pick(rnd, ['1', '0', '2:', ''])}${noise(rnd, alphabet)}`;
+      pairs.push([a, k % 2 ? `${a.slice(0, Math.floor(rnd() * a.length))}${noise(rnd, alphabet)}` : `${pick(rnd, ['1', '0', '2:', ''])}${noise(rnd, alphabet)}`]);
+    }
 
     const started = Date.now();
     const want = await dpkgOrder(pairs);

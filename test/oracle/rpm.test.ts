@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PlumbError } from '../../engine/errors/base.js';
 import { rpm } from '../../engine/versioning/rpm/index.js';
-import { debianVersions, pick, random, sample, which } from './corpus.js';
+import { debianVersions, noise, pick, random, sample, which } from './corpus.js';
 import { rpmOrder } from './tools.js';
 
 /**
@@ -45,13 +45,12 @@ function evr(rnd: () => number): string {
   return rnd() < 0.1 ? `${e}${v}` : `${e}${v}-${r}`;
 }
 
-/** Short strings over rpm's alphabet, where collisions (equal segments, ~ against ^, leading zeros) are common. */
-function noise(rnd: () => number): string {
-  const alphabet = ['0', '0', '1', '1', '2', '9', '10', 'a', 'b', 'Z', '~', '^', '.', '.', '-', '_', '+', ':'];
-  const len = 1 + Math.floor(rnd() * 7);
-  let s = '';
-  for (let i = 0; i < len; i++) s += pick(rnd, alphabet);
-  return s;
+const ALPHABET = ['0', '0', '1', '1', '2', '9', '10', 'a', 'b', 'Z', '~', '^', '.', '.', '-', '_', '+', ':'];
+
+/** Two noise strings with a common prefix, where the walk's prefix skip must land on the same state. */
+function sharing(rnd: () => number): [string, string] {
+  const a = noise(rnd, ALPHABET);
+  return [a, `${a.slice(0, Math.floor(rnd() * (a.length + 1)))}${noise(rnd, ALPHABET)}`];
 }
 
 function nearby(rnd: () => number, v: string): string {
@@ -94,7 +93,7 @@ describe('rpm order agrees with rpm.vercmp', () => {
     for (let i = 0; i < EDGES.length; i++) for (let j = i; j < EDGES.length; j++) pairs.push([EDGES[i]!, EDGES[j]!]);
     for (const a of advisories) for (let k = 0; k < 20; k++) pairs.push([a, k % 2 ? nearby(rnd, a) : pick(rnd, pool)]);
     for (const v of sample(rnd, pool, 4000)) pairs.push([v, nearby(rnd, v)]);
-    for (let k = 0; k < 6000; k++) pairs.push([noise(rnd), noise(rnd)]);
+    for (let k = 0; k < 6000; k++) pairs.push(k % 2 ? [noise(rnd, ALPHABET), noise(rnd, ALPHABET)] : sharing(rnd));
     for (let k = 0; k < 4000; k++) pairs.push([pick(rnd, pool), pick(rnd, pool)]);
     const sorted = sample(rnd, pool, 4000).sort(rpm.compare);
     for (let i = 0; i + 1 < sorted.length; i++) pairs.push([sorted[i + 1]!, sorted[i]!]);

@@ -139,6 +139,19 @@ function order(c: number): number {
 
 /** verrevcmp() over a[ai, ae) and b[bi, be): non-digit runs by order(), digit runs by numeric value of any length. */
 function verrevcmp(a: string, ai: number, ae: number, b: string, bi: number, be: number): number {
+  // Neighbouring versions share most of their text. Up to the last non-digit of the common prefix both walks are
+  // in the same state (inside a non-digit run, everything before equal), so the walk can start there.
+  const max = Math.min(ae - ai, be - bi);
+  let k = 0;
+  let cut = 0;
+  for (; k < max; k++) {
+    const x = a.charCodeAt(ai + k);
+    if (x !== b.charCodeAt(bi + k)) break;
+    if (x < 48 || x > 57) cut = k + 1;
+  }
+  if (k === ae - ai && k === be - bi) return 0;
+  ai += cut;
+  bi += cut;
   while (ai < ae || bi < be) {
     let firstDiff = 0;
     for (;;) {

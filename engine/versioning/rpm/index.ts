@@ -19,6 +19,19 @@ const CARET = 94;
 
 /** rpmvercmp() over a[ai, ae) and b[bi, be). */
 function rpmvercmp(a: string, ai: number, ae: number, b: string, bi: number, be: number): number {
+  // Neighbouring versions share most of their text. Just after the last non-alphanumeric character (separator, ~
+  // or ^) of the common prefix both walks are in the same state with everything before equal: start there.
+  const max = Math.min(ae - ai, be - bi);
+  let k = 0;
+  let cut = 0;
+  for (; k < max; k++) {
+    const x = a.charCodeAt(ai + k);
+    if (x !== b.charCodeAt(bi + k)) break;
+    if (!isAlnum(x)) cut = k + 1;
+  }
+  if (k === ae - ai && k === be - bi) return 0;
+  ai += cut;
+  bi += cut;
   while (ai < ae || bi < be) {
     // Everything but letters, digits, ~ and ^ only separates segments (non-ASCII included: rpm's ctype is ASCII).
     let ca = 0;
