@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlumbError } from '../errors/base.js';
-import { compareOsVersion, getScheme, satisfiesOsVersion, schemeForOs, SCHEMES } from './index.js';
+import { compareOsVersion, getScheme, satisfies, satisfiesOsVersion, schemeForOs, SCHEMES } from './index.js';
 
 describe('getScheme', () => {
   it('finds every registered scheme by id', () => {
@@ -64,5 +64,13 @@ describe('OS release versions', () => {
     expect(satisfiesOsVersion('22.04', '= 22.04')).toBe(true);
     expect(satisfiesOsVersion('anything', '*')).toBe(true);
     expect(() => satisfiesOsVersion('12', 'twelve')).toThrow(PlumbError);
+  });
+
+  it('gives the same answers through satisfies(deb, …) except for trailing zeros', () => {
+    const deb = getScheme('deb');
+    for (const [v, range] of [['12', '>= 12, < 13'], ['13', '>= 12, < 13'], ['9.10', '> 9.9'], ['22.04', '< 22.10'], ['8', '>= 8.0']] as const) {
+      const same = v !== '8';
+      expect(satisfies(deb, v, range) === satisfiesOsVersion(v, range)).toBe(same);
+    }
   });
 });
