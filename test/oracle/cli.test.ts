@@ -14,6 +14,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = `${ROOT}dist/engine/cli/main.js`;
 const DPKG = which('dpkg');
 const RPM = which('rpm');
+if (!DPKG || !RPM) console.warn(`oracle/cli: ${[DPKG ? '' : 'dpkg', RPM ? '' : 'rpm'].filter(Boolean).join(' and ')} not found on PATH, those comparisons are skipped`);
 
 function plumb(args: string[], input: string) {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
