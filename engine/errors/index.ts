@@ -39,3 +39,4 @@ export class UnknownObject extends PlumbError {
 }
 export * from './transport.js';
 export * from './versioning.js';
+export * from './apply.js';

@@ -144,3 +144,15 @@ export async function findGitDir(root: string): Promise<string> {
     dir = up;
   }
 }
+
+/** One file of the repository as it is in a commit (null: the working tree), or null when it does not exist. */
+export async function readRepoFile(root: string, commit: string | null, path: string): Promise<Buffer | null> {
+  try {
+    if (!commit) return fs.readFileSync(`${root}/${path}`);
+    const gitdir = await findGitDir(root);
+    const { blob } = await git.readBlob({ fs, gitdir, oid: commit, filepath: path });
+    return Buffer.from(blob);
+  } catch {
+    return null;
+  }
+}
