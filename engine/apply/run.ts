@@ -2,8 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import PQueue from 'p-queue';
 import { PlumbError } from '../errors/index.js';
 import { platformFor } from '../platform/index.js';
-import { Journal, newRunId } from '../ledger/index.js';
-import type { RunKind, RunRecord, RunStatus } from '../ledger/types.js';
+import type { JournalEvent, RunKind, RunRecord, RunStatus } from '../ledger/types.js';
 import type { Facts } from '../facts/types.js';
 import type { Model } from '../model/types.js';
 import type { ApprovalRef, PlannedAction } from '../plan/action.js';
@@ -22,7 +21,14 @@ export interface RunEvent {
   detail?: string;
 }
 
+/** The ledger as this module needs it (engine/ledger provides it; tests may too). */
+export interface LedgerPort {
+  newRunId(now: Date): string;
+  begin(repoRoot: string, start: Extract<JournalEvent, { t: 'run-start' }>): Promise<{ append(e: JournalEvent): void; finish(status: RunStatus): Promise<{ commit: string; record: RunRecord }> }>;
+}
+
 export interface ExecuteOptions {
+  ledger: LedgerPort;
   repoRoot: string;
   model: Model;
   plan: Plan;
@@ -50,9 +56,9 @@ const ARTIFACT_DIR = '/var/lib/plumbline/artifacts';
  */
 export async function executePlan(o: ExecuteOptions): Promise<{ record: RunRecord; ledgerCommit: string }> {
   const now = o.now ?? (() => new Date());
-  const runId = newRunId(now());
+  const runId = o.ledger.newRunId(now());
   const approvals = uniqueApprovals(o.plan.hosts.flatMap((h) => h.actions.flatMap((a) => (a.approval ? [a.approval] : []))));
-  const journal = await Journal.begin(o.repoRoot, {
+  const journal = await o.ledger.begin(o.repoRoot, {
     t: 'run-start',
     at: now().toISOString(),
     run: {
@@ -145,9 +151,7 @@ export async function executePlan(o: ExecuteOptions): Promise<{ record: RunRecor
     }
   } catch (e) {
     status = 'failed';
-    const { record, commit } = await journal.finish(status);
-    void record;
-    void commit;
+    await journal.finish(status);
     throw e;
   }
   const { record, commit } = await journal.finish(status);
