@@ -44,7 +44,8 @@ interface OsvRecord {
   references?: Array<{ url: string }> | null;
 }
 
-const looksLikeRecord = (v: unknown) => isObject(v) && typeof v.id === 'string' && typeof v.modified === 'string' && !('document' in v);
+// Loose on purpose: a record with a broken `modified` is still an OSV record, and should be told what is wrong with it.
+const looksLikeRecord = (v: unknown) => isObject(v) && typeof v.id === 'string' && ('modified' in v || 'affected' in v || 'schema_version' in v) && !('document' in v);
 
 export const osv: AdvisoryFormat = {
   id: 'osv',
