@@ -3,6 +3,10 @@ import type { PlannedAction } from '../plan/action.js';
 import type { Plan } from '../plan/types.js';
 import { findingId } from './host.js';
 import { inWindow, nextOpening } from './windows.js';
+import type { Origin } from '../diff/types.js';
+
+/** Per host, per finding key: the last run that verified it fixed (engine/ledger's verifiedIndex). */
+export type VerifiedIndex = Map<string, Map<string, { run: string; verifiedAt: string; origin: Origin }>>;
 
 /** Seconds of a schema Duration: 30m, 24h, 1d12h, or a bare number of seconds. */
 export function durationMs(d: string | number | undefined): number {
@@ -21,7 +25,7 @@ export class RolloutState {
   halted?: string;
 
   /** From the plan (what is open now) and the ledger (what was verified when, by host). */
-  constructor(plan: Plan, model: Model, verified: Map<string, Map<string, { verifiedAt: string }>>) {
+  constructor(plan: Plan, model: Model, verified: VerifiedIndex) {
     for (const h of plan.hosts) {
       const keys = [...h.actions.map((a) => findingId(a.finding, a.origin)), ...h.awaiting.map((w) => findingId(w.finding, { kind: 'remediation', id: w.remediation, severity: 'low', emergency: false }))];
       for (const k of keys) this.markOpen(h.ring, k, h.host);
@@ -29,7 +33,7 @@ export class RolloutState {
     for (const [host, byKey] of verified) {
       const ring = model.hosts.get(host)?.ring;
       if (!ring) continue;
-      for (const [key, v] of byKey) this.markVerified(ring, key, Date.parse(v.verifiedAt));
+      for (const [key, v] of byKey) this.markVerified(ring, findingId(key, v.origin), Date.parse(v.verifiedAt));
     }
   }
 

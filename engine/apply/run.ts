@@ -10,7 +10,7 @@ import type { Plan, PlanHost } from '../plan/types.js';
 import { shellQuote } from '../transport/shell.js';
 import type { TransportPool } from '../transport/pool.js';
 import type { CheckedArtifact } from './artifacts.js';
-import { admit, RolloutState, thresholdReached } from './gate.js';
+import { admit, RolloutState, thresholdReached, type VerifiedIndex } from './gate.js';
 import { actionRecord, applyHost, findingId } from './host.js';
 
 export interface RunEvent {
@@ -38,7 +38,7 @@ export interface ExecuteOptions {
   kind: RunKind;
   ref?: string;
   /** Everything the ledger verified before, by host and finding: gates rings (soak) and marks regressions. */
-  verified: Map<string, Map<string, { run: string; verifiedAt: string }>>;
+  verified: VerifiedIndex;
   /** Artifacts already checked against their sha256, and remediations refused because one did not match. */
   artifacts: CheckedArtifact[];
   refused: Map<string, PlumbError>;

@@ -3,8 +3,12 @@ import type { MaintenanceWindow } from '../model/types.js';
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /** Day of week and minutes since midnight of an instant, in a time zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localTime(at: Date, timeZone: string): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const parts = f.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return { day: DAYS.indexOf(get('weekday').toLowerCase().slice(0, 3) as (typeof DAYS)[number]), minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }

@@ -58,9 +58,11 @@ export interface ActionMeta {
   provenance: Provenance;
   /** The approval that lets a remediation's action run in this host's ring; baselines are approved by their merge. */
   approval?: ApprovalRef;
+  /** The same finding was verified fixed by an earlier run: something undid it (a regression, not new drift). */
+  regression?: { run: string; verifiedAt: string };
 }
 
-export function isPackageAction(a: ActionBody): boolean {
+export function isPackageAction<T extends ActionBody>(a: T): a is Extract<T, { type: 'package-install' | 'package-remove' }> {
   return a.type === 'package-install' || a.type === 'package-remove';
 }
 

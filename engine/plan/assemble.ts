@@ -19,6 +19,8 @@ export interface HostInput {
 
 export interface AssembleOptions {
   now?: Date;
+  /** The ledger's verifications (engine/ledger verifiedIndex): a finding fixed before and back again is a regression. */
+  verified?: Map<string, Map<string, { run: string; verifiedAt: string; origin: Finding['origin'] }>>;
   scope?: Plan['scope'];
 }
 
@@ -48,7 +50,7 @@ export function assemblePlan(model: Model, inputs: HostInput[], opts: AssembleOp
       hosts.push({ ...base, error: input.error ?? { code: 'E_NO_FACTS', message: 'no facts for this host' } });
       continue;
     }
-    hosts.push(planHost(model, host, input.facts, base, now));
+    hosts.push(planHost(model, host, input.facts, base, now, opts.verified?.get(host.name)));
   }
   hosts.sort((a, b) => a.ringIndex - b.ringIndex || a.host.localeCompare(b.host));
   return {
@@ -63,7 +65,7 @@ export function assemblePlan(model: Model, inputs: HostInput[], opts: AssembleOp
   };
 }
 
-function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, now: Date): PlanHost {
+function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, now: Date, verified?: Map<string, { run: string; verifiedAt: string; origin: Finding['origin'] }>): PlanHost {
   const diff = diffHost(model, host, facts, now);
   const out: PlanHost = {
     ...base,
@@ -72,6 +74,8 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
   };
   const actions: UnnumberedAction[] = [];
   for (const f of diff.findings) {
+    const before = verified?.get(f.key);
+    const regression = before && sameOrigin(before.origin, f.origin) ? { run: before.run, verifiedAt: before.verifiedAt } : undefined;
     if (f.unresolvable) {
       out.unresolvable.push({ finding: f.key, message: f.message, why: f.unresolvable, source: formatProvenance(f.source) });
       continue;
@@ -80,20 +84,24 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
     if (f.origin.kind === 'remediation') {
       const v = approvalFor(model, f.origin.id, host, now);
       if ('awaiting' in v) {
-        out.awaiting.push({ remediation: f.origin.id, finding: f.key, message: f.message, reason: v.awaiting, source: formatProvenance(f.source) });
+        out.awaiting.push({ remediation: f.origin.id, finding: f.key, message: f.message, reason: v.awaiting, source: formatProvenance(f.source), regression });
         continue;
       }
       approval = v.approved;
     }
     const body = actionFor(f);
     if (!body) continue;
-    actions.push({ ...body, finding: f.key, findingKind: f.kind, reason: f.message, before: f.actual, after: f.expected, origin: f.origin, source: formatProvenance(f.source), provenance: f.source, approval });
+    actions.push({ ...body, finding: f.key, findingKind: f.kind, reason: f.message, before: f.actual, after: f.expected, origin: f.origin, source: formatProvenance(f.source), provenance: f.source, approval, regression });
   }
   out.actions = order(dedupe(actions)).map((a, i) => ({ ...a, id: `${host.name}#${i + 1}` }) as PlannedAction);
   // A difference the baseline already fixes is not waiting for anyone: drop the remediation's duplicate of it.
   const planned = new Set(out.actions.map((a) => a.finding));
   out.awaiting = out.awaiting.filter((w) => !planned.has(w.finding));
   return out;
+}
+
+function sameOrigin(a: Finding['origin'], b: Finding['origin']): boolean {
+  return a.kind === b.kind && (a.kind === 'baseline' || (b.kind === 'remediation' && a.id === b.id));
 }
 
 /** The one action that resolves a finding. */
@@ -176,6 +184,7 @@ export function summarize(hosts: PlanHost[]): PlanSummary {
     suppressed: hosts.reduce((n, h) => n + h.suppressed.length, 0),
     unresolvable: hosts.reduce((n, h) => n + h.unresolvable.length, 0),
     unreachable: hosts.filter((h) => h.error).length,
+    regressions: hosts.reduce((n, h) => n + h.actions.filter((a) => a.regression).length + h.awaiting.filter((w) => w.regression).length, 0),
   };
 }
 

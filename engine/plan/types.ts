@@ -6,6 +6,7 @@ export const PLAN_FORMAT = 'plumbline/plan@1';
 /** A remediation's finding that the board has not (or no longer) approved for this host's ring. */
 export interface AwaitingApproval {
   remediation: string;
+  regression?: { run: string; verifiedAt: string };
   finding: string;
   message: string;
   /** Why it is not planned: no approval for the ring, an expired approval … */
@@ -60,6 +61,8 @@ export interface PlanSummary {
   suppressed: number;
   unresolvable: number;
   unreachable: number;
+  /** Findings an earlier run had verified fixed: something undid them. */
+  regressions: number;
 }
 
 /**

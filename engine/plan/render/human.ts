@@ -24,7 +24,7 @@ export function renderHuman(plan: Plan, c = colours()): string {
       for (const a of h.actions) {
         const { sign, text } = describeAction(a);
         const colour = sign === '-' ? c.red : sign === '+' || sign === '↑' ? c.green : sign === '!' ? c.yellow : c.cyan;
-        lines.push(`      ${colour(sign)} ${text}`);
+        lines.push(`      ${colour(sign)} ${text}${a.regression ? c.red(` — REGRESSION: verified fixed by run ${a.regression.run} on ${a.regression.verifiedAt}`) : ''}`);
         lines.push(c.dim(`          ${a.reason} — ${originLabel(a)} · ${a.source}`));
       }
       for (const w of h.awaiting) lines.push(`      ${c.yellow('⏸')} awaiting approval: ${w.remediation}: ${w.message} ${c.dim(`(${w.reason})`)}`);
@@ -48,6 +48,7 @@ export function summaryLine(s: PlanSummary): string {
   const tail = [`${s.awaitingApproval} awaiting approval`];
   if (s.suppressed) tail.push(`${s.suppressed} suppressed by exceptions`);
   if (s.unresolvable) tail.push(`${s.unresolvable} cannot be fixed automatically`);
+  if (s.regressions) tail.push(`${s.regressions} regression${s.regressions === 1 ? '' : 's'}`);
   if (s.unreachable) tail.push(n(s.unreachable, 'host', 'hosts') + ' unreachable');
   return `Plan: ${parts.join(', ')}; ${tail.join(', ')}`;
 }

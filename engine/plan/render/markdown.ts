@@ -29,7 +29,7 @@ export function renderMarkdown(plan: Plan): string {
       out.push('| | change | why | required by |', '| --- | --- | --- | --- |');
       for (const a of h.actions) {
         const { sign, text } = describeAction(a);
-        out.push(`| \`${sign}\` | ${esc(text)} | ${esc(a.reason)} | ${esc(originLabel(a))} <br>\`${esc(a.source)}\` |`);
+        out.push(`| \`${sign}\` | ${esc(text)}${a.regression ? ` **(regression: verified fixed by run ${a.regression.run})**` : ''} | ${esc(a.reason)} | ${esc(originLabel(a))} <br>\`${esc(a.source)}\` |`);
       }
       out.push('');
     }
