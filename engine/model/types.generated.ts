@@ -405,6 +405,7 @@ hosts?: Host[]
 rings?: [Ring, ...(Ring)[]]
 windows?: MaintenanceWindow[]
 board?: Board
+policy?: Policy
 }
 /**
  * This interface was referenced by `InventoryDocument`'s JSON-Schema
@@ -570,6 +571,105 @@ email: string
  * Public key used to verify signed approvals (SSH or OpenPGP armor).
  */
 signing_key?: string
+}
+/**
+ * How vulnerabilities are prioritized (SP 800-40 2.4): the weights that add up to a score, and the tiers that turn a score into a deadline. Declared in one inventory file; every field has a default (engine/prioritize/README.md).
+ * 
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "Policy".
+ */
+
+export interface Policy {
+weights?: PolicyWeights
+/**
+ * A vulnerability falls into the tier with the highest min_score it reaches; its deadline runs from when the group first learned of the advisory. Default: emergency 25 (2d), high 16 (7d), normal 9 (30d), low 0 (90d).
+ * 
+ * @minItems 1
+ */
+tiers?: [PolicyTier, ...(PolicyTier)[]]
+/**
+ * Host tags that mean the host is reached from the internet. Default: [internet-facing].
+ * 
+ * Items: A lower-case tag such as internet-facing or pci.
+ */
+exposure_tags?: string[]
+/**
+ * A known-exploited catalog in the CISA KEV JSON format, relative to the repository root, e.g. advisories/kev/known_exploited_vulnerabilities.json.
+ */
+kev_catalog?: string
+/**
+ * A deadline never falls after the catalog's dueDate for a known-exploited vulnerability. Default: true.
+ */
+kev_due_dates?: boolean
+}
+/**
+ * Points added to a vulnerability's score. Missing entries keep their defaults.
+ * 
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "PolicyWeights".
+ */
+
+export interface PolicyWeights {
+/**
+ * By the advisory's severity. Default: critical 10, high 7, medium 4, low 1, negligible 0, unknown 4.
+ */
+severity?: {
+critical?: number
+high?: number
+medium?: number
+low?: number
+negligible?: number
+unknown?: number
+}
+/**
+ * By the FIPS 199 impact level of the host's system. Default: high 4, moderate 2, low 0.
+ */
+impact?: {
+high?: number
+moderate?: number
+low?: number
+}
+/**
+ * By the host's criticality. Default: critical 4, high 3, medium 1, low 0.
+ */
+criticality?: {
+critical?: number
+high?: number
+medium?: number
+low?: number
+}
+/**
+ * The host carries an exposure tag. Default: 4.
+ */
+internet_facing?: number
+/**
+ * The vulnerability is in the known-exploited catalog. Default: 10.
+ */
+known_exploited?: number
+/**
+ * The catalog records known ransomware campaign use. Default: 3.
+ */
+ransomware?: number
+/**
+ * A fix exists but no exploitation is known: assume an exploit exists (SP 800-40 2.4). Default: 3.
+ */
+exploit_assumed?: number
+}
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "PolicyTier".
+ */
+
+export interface PolicyTier {
+/**
+ * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters.
+ */
+name: string
+min_score: number
+/**
+ * Time allowed from learning of the advisory to remediation, e.g. 2d, 7d, 30d.
+ */
+deadline: (string | number)
 }
 
 /**
