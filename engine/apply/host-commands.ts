@@ -1,3 +1,4 @@
+import { sysctlPath } from '../facts/request.js';
 import { shellQuote } from '../transport/shell.js';
 
 /** Where a host keeps the backups of one run; root-owned, 0700, outside anything the engine manages. */
@@ -92,7 +93,7 @@ export function serviceCommand(verb: 'enable' | 'disable' | 'mask', unit: string
 
 /** Sets a kernel parameter now; persisting it is a key in SYSCTL_FILE, written like any other setting. */
 export function sysctlCommand(key: string, value: string): string {
-  const path = `/proc/sys/${key.replace(/\./g, '/')}`;
+  const path = sysctlPath(key);
   return `set -e; if command -v sysctl >/dev/null 2>&1; then sysctl -q -w ${shellQuote(`${key}=${value}`)}; else printf '%s\\n' ${shellQuote(value)} > ${shellQuote(path)}; fi`;
 }
 

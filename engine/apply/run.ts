@@ -31,7 +31,10 @@ export interface ExecuteOptions {
   ledger: LedgerPort;
   repoRoot: string;
   model: Model;
+  /** What to carry out. */
   plan: Plan;
+  /** The plan over every host examined (earlier rings too): what the ring gate consults. Defaults to plan. */
+  gatePlan?: Plan;
   /** Facts gathered for this run, by host (the plan was checked against their digests). */
   facts: Map<string, Facts>;
   pool: TransportPool;
@@ -72,7 +75,7 @@ export async function executePlan(o: ExecuteOptions): Promise<{ record: RunRecor
       operator: { user: safeUser(), hostname: hostname() },
     },
   });
-  const state = new RolloutState(o.plan, o.model, o.verified);
+  const state = new RolloutState(o.gatePlan ?? o.plan, o.model, o.verified);
   let status: RunStatus = 'completed';
   try {
     for (const ring of o.model.rings) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApprovalDocument, BaselineDocument, ExceptionDocument, InventoryDocument, RemediationDocument } from './types.generated.js';
 import { emptyModel, type Model, type Sourced } from './types.js';
 import { pointerJoin, problemAt, sortProblems, type Problem, type Provenance } from './problem.js';
@@ -14,6 +15,8 @@ export interface LoadResult {
   problems: Problem[];
   /** Number of YAML documents read. */
   documents: number;
+  /** sha256 over every desired-state file (path and bytes): a saved plan is stale when it changes. */
+  digest: string;
 }
 
 export interface LoadOptions {
@@ -29,17 +32,26 @@ export async function loadRepository(root: string, ref?: string, opts: LoadOptio
   const maxBytes = (opts.limits ?? DEFAULT_LIMITS).maxBytes;
   const snapshot = ref ? await readCommit(root, ref, { maxBytes }) : readWorktree(root, { maxBytes });
   const checked = await checkFiles(snapshot.files, opts.limits ?? DEFAULT_LIMITS);
-  return buildModel(snapshot.commit, checked, opts);
+  return { ...buildModel(snapshot.commit, checked, opts), digest: snapshotDigest(snapshot) };
 }
 
 /** Pure: bytes in, model and problems out. */
 export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadResult {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  return buildModel(snapshot.commit, snapshot.files.map((f) => checkFile(f, limits)), opts);
+  return { ...buildModel(snapshot.commit, snapshot.files.map((f) => checkFile(f, limits)), opts), digest: snapshotDigest(snapshot) };
+}
+
+export function snapshotDigest(snapshot: Snapshot): string {
+  const h = createHash('sha256');
+  for (const f of [...snapshot.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    h.update(`${f.path}\u0000${f.bytes.length}\u0000`);
+    h.update(f.bytes);
+  }
+  return h.digest('hex');
 }
 
 /** Joins checked files into one model, then resolves references and runs the cross-document rules. */
-export function buildModel(commit: string | null, checked: Array<CheckedFile | null>, opts: LoadOptions = {}): LoadResult {
+export function buildModel(commit: string | null, checked: Array<CheckedFile | null>, opts: LoadOptions = {}): Omit<LoadResult, 'digest'> {
   const snapshot = { commit };
   const model = emptyModel(commit);
   const problems: Problem[] = [];

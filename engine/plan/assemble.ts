@@ -19,6 +19,8 @@ export interface HostInput {
 
 export interface AssembleOptions {
   now?: Date;
+  /** LoadResult.digest of the desired state. */
+  stateDigest?: string;
   /** The ledger's verifications (engine/ledger verifiedIndex): a finding fixed before and back again is a regression. */
   verified?: Map<string, Map<string, { run: string; verifiedAt: string; origin: Finding['origin'] }>>;
   scope?: Plan['scope'];
@@ -57,6 +59,7 @@ export function assemblePlan(model: Model, inputs: HostInput[], opts: AssembleOp
     format: PLAN_FORMAT,
     createdAt: now.toISOString(),
     commit: model.commit,
+    stateDigest: opts.stateDigest ?? '',
     factsDigest: combinedDigest(hosts),
     scope: opts.scope ?? {},
     rings: model.rings.map((r) => r.name),

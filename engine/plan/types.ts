@@ -73,6 +73,8 @@ export interface Plan {
   format: typeof PLAN_FORMAT;
   createdAt: string;
   commit: string | null;
+  /** sha256 of the desired-state files the plan was computed from (covers uncommitted working trees too). */
+  stateDigest: string;
   factsDigest: string;
   scope: { host?: string; system?: string; ring?: string };
   rings: string[];

@@ -57,7 +57,7 @@ Examples:
     .action(async (opts: PlanOptions, cmd: Command) => {
       if (opts.json && opts.markdown) throw new UsageError('choose one of --json and --markdown');
       const { repo } = globals(cmd);
-      const { model } = await loadValidModel(repo, opts.ref);
+      const { model, digest } = await loadValidModel(repo, opts.ref);
       const hosts = selectHosts(model, opts);
       const inputs: HostInput[] = [];
       if (opts.facts) {
@@ -77,7 +77,7 @@ Examples:
           inputs.push(f ? { host: h.name, facts: f, digest: factsDigest(f) } : { host: h.name, error: { code: e?.code ?? 'E_GATHER', message: e?.message ?? 'no facts' } });
         }
       }
-      const plan = assemblePlan(model, inputs, { scope: { host: opts.host?.join(','), system: opts.system, ring: opts.ring } });
+      const plan = assemblePlan(model, inputs, { stateDigest: digest, scope: { host: opts.host?.join(','), system: opts.system, ring: opts.ring } });
       if (opts.out) writeFileSync(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
       if (opts.json) printJson(plan);
       else process.stdout.write(opts.markdown ? renderMarkdown(plan) : renderHuman(plan));
