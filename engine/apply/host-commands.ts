@@ -104,3 +104,15 @@ export function reloadCommand(unit: string): string {
   const u = shellQuote(unit);
   return `if [ -d /run/systemd/system ] && systemctl is-active --quiet ${u}; then systemctl reload-or-restart ${u}; fi`;
 }
+
+/** Prints every backed-up path that differs from its backup now (content, or existence); nothing when all match. */
+export function compareBackupCommand(runId: string): string {
+  const dir = shellQuote(`${BACKUP_ROOT}/${runId}`);
+  return [
+    `d=${dir}; n=0`,
+    `while IFS="$(printf '\\t')" read -r p existed meta; do`,
+    '  n=$((n+1))',
+    '  if [ "$existed" = 1 ]; then cmp -s -- "$d/files/$n" "$p" || echo "$p"; else [ ! -e "$p" ] || echo "$p"; fi',
+    'done < "$d/manifest.tsv"',
+  ].join('\n');
+}
