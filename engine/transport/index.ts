@@ -28,7 +28,7 @@ export interface Transport {
 }
 
 export interface ConnectOptions {
-  /** Private key file; defaults: host.identity_file, then $PLUMB_SSH_KEY, then ~/.ssh/id_ed25519. */
+  /** Private key file; defaults: host.identity_file, then $PLUMB_SSH_KEY, then ~/.ssh/id_ed25519. '' uses no key file. */
   identityFile?: string;
   /** Passphrase of an encrypted key file; defaults to $PLUMB_SSH_KEY_PASSPHRASE. Never logged. */
   passphrase?: string;

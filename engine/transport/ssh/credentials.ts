@@ -21,8 +21,9 @@ export interface Credentials {
  */
 export function resolveCredentials(host: HostEntry, opts: ConnectOptions, env: NodeJS.ProcessEnv = process.env): Credentials {
   const named = opts.identityFile ?? host.identity_file ?? (env.PLUMB_SSH_KEY || undefined);
-  const fallback = path.join(os.homedir(), '.ssh', 'id_ed25519');
-  const file = named ?? (fs.existsSync(fallback) ? fallback : undefined);
+  const fallback = path.join(env.HOME || os.homedir(), '.ssh', 'id_ed25519');
+  // identityFile: '' means "no key file, agent only".
+  const file = named === '' ? undefined : (named ?? (fs.existsSync(fallback) ? fallback : undefined));
   const agent = opts.agent ?? (env.SSH_AUTH_SOCK || undefined);
   const creds: Credentials = { sources: [] };
 

@@ -85,7 +85,8 @@ function connect(host: HostEntry, config: ConnectConfig, refusal: () => PlumbErr
       if (settled) return;
       settled = true;
       client.removeAllListeners('ready');
-      client.end();
+      // destroy, not end: a peer that never speaks would otherwise keep a half-closed socket open.
+      client.destroy();
       reject(e);
     };
     client.once('ready', () => {
@@ -178,13 +179,15 @@ class SshTransport implements Transport {
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
-          // OpenSSH delivers the signal to the remote process; closing alone could leave it running.
+          // Ask OpenSSH to kill the remote process (servers may ignore signal requests), close our side, and
+          // answer now: waiting for the channel to close would wait for the process.
           try {
             stream.signal('KILL');
           } catch {
-            /* the server may not support signals; the close below still ends the channel */
+            /* no signal support: closing is all that is left */
           }
           stream.close();
+          reject(new CommandTimeout(this.host, timeoutMs, summarize(shown)));
         }, timeoutMs);
         stream.on('data', (d: Buffer) => out.push(d));
         stream.stderr.on('data', (d: Buffer) => errOut.push(d));
@@ -193,7 +196,7 @@ class SshTransport implements Transport {
         });
         stream.on('close', () => {
           clearTimeout(timer);
-          if (timedOut) return reject(new CommandTimeout(this.host, timeoutMs, summarize(shown)));
+          if (timedOut) return;
           if (code === null) return reject(new SshConnectError(this.host, `the command ended without an exit status${this.lost ? ` (${this.lost})` : ''}`));
           resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) });
         });
@@ -205,7 +208,15 @@ class SshTransport implements Transport {
   async close(): Promise<void> {
     if (this.lost) return;
     await new Promise<void>((resolve) => {
-      this.client.once('close', () => resolve());
+      // sshd may hold the connection until a timed-out command's process exits; do not wait for that.
+      const force = setTimeout(() => {
+        this.client.destroy();
+        resolve();
+      }, 2_000);
+      this.client.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
       this.client.end();
     });
   }
