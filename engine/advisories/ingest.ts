@@ -48,7 +48,7 @@ export function ingest(location: string, bytes: Uint8Array, opts: IngestOptions)
           severity: 'error',
           code: 'unknown-format',
           message: 'not an advisory format plumb reads',
-          hint: `expected one of: ${FORMATS.map((f) => f.description).join('; ')}`,
+          hint: `expected ${FORMATS.map((f) => f.id).join(', ')} (\`plumb advisories import --help\` describes them); --format skips detection`,
           file: location,
           line: 1,
           col: 1,

@@ -2,11 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { PlumbError } from '../errors/index.js';
 import { colours } from './output.js';
 import { registerValidate } from './validate/index.js';
+import { registerAdvisories } from './advisories/index.js';
 import { registerVersion } from './version/index.js';
 import { registerPlan } from './plan/index.js';
 
 /** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerPlan, registerVersion];
+const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerPlan, registerVersion, registerAdvisories];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')

@@ -40,3 +40,4 @@ export class UnknownObject extends PlumbError {
 export * from './transport.js';
 export * from './versioning.js';
 export * from './apply.js';
+export * from './advisories.js';
