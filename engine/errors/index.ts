@@ -40,4 +40,5 @@ export class UnknownObject extends PlumbError {
 export * from './transport.js';
 export * from './versioning.js';
 export * from './apply.js';
+export * from './lab.js';
 export * from './advisories.js';

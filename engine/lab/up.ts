@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors/index.js';
+import { LabAlreadyUp, LabIncomplete } from '../errors/lab.js';
+import { inventoryYaml, knownHosts, sourcesLine, sshConfig } from './access.js';
+import { assignRings, checkLabName, DEFAULT_LAB, DEFAULT_MIRROR_PORT, hostAddress, labNames, labRoots, MAX_HOSTS, type LabNames, type LabRoots } from './config.js';
+import { readJson, removeTree, writeFileAtomic, writeJson } from './disk.js';
+import { teardown, leftovers } from './down.js';
+import { ensureImage, type ImageAndMirror, type ImageOptions } from './image.js';
+import { generateKey } from './host/keys.js';
+import { createBridge, createHostNetwork, routesAndAddresses } from './host/network.js';
+import { bootHost, type HostPlan, MIRROR_KEYRING, prepareSeed, waitForSsh } from './host/start.js';
+import { acquireLock } from './lock.js';
+import { PUBLIC_KEY_FILE } from './mirror/repository.js';
+import { startMirrorServer } from './mirror/server.js';
+import { preflight } from './preflight.js';
+import { type Progress, silentProgress } from './progress.js';
+import { readLabFile, writeLabFile } from './state.js';
+import { formatCidr, parseCidr, pickSubnet, prefix24, routedPrefixes, type Cidr } from './subnet.js';
+import type { LabHost, LabInfo } from './types.js';
+
+export interface UpOptions extends ImageOptions {
+  name?: string;
+  hosts?: number;
+  /** Inventory fields of the hosts. */
+  system?: string;
+  baseline?: string;
+  /** `pilot=1,broad`: ring shares in host order; only the last may omit its count. */
+  rings?: string;
+  /** Also write the inventory here (removed again by `down` if unchanged). */
+  inventoryOut?: string;
+  mirrorPort?: number;
+  subnet?: string;
+  /** Tear down an existing lab of this name first instead of refusing. */
+  replace?: boolean;
+  /** Recorded in lab.json (the test harness marks its labs). */
+  owner?: string;
+  /** Wait this long for another command on the same lab instead of failing. */
+  lockWaitMs?: number;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * Starts a lab: N hosts, each an overlay of the standard image in its own namespaces running the image's
+ * sshd with fresh host keys, and the signed mirror served on the control side. `up` on a lab that is up
+ * refuses (LabAlreadyUp) unless `replace`; it never adds hosts to a running lab. A failed `up` removes the
+ * processes, namespaces and links it made and keeps the logs.
+ */
+export async function labUp(opts: UpOptions = {}): Promise<LabInfo> {
+  const roots = labRoots(opts);
+  const names = labNames(checkLabName(opts.name ?? DEFAULT_LAB), roots);
+  const count = opts.hosts ?? 3;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) throw new UsageError(`--hosts must be a whole number from 1 to ${MAX_HOSTS}: got ${opts.hosts}`);
+  const rings = assignRings(opts.rings ?? 'pilot=1,broad', count);
+  const system = opts.system ?? 'lab';
+  const baseline = opts.baseline ?? 'debian-12-server';
+  for (const [flag, v] of [['--system', system], ['--baseline', baseline]] as const) {
+    if (!NAME.test(v)) throw new UsageError(`${flag} '${v}' is not a valid name`, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+  }
+  const port = opts.mirrorPort ?? DEFAULT_MIRROR_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--mirror-port must be a port number (1-65535): got ${opts.mirrorPort}`);
+  const inventoryOut = opts.inventoryOut === undefined ? undefined : resolve(opts.inventoryOut);
+  if (opts.subnet !== undefined) pickSubnet(names.name, [], opts.subnet);
+  const progress = opts.progress ?? silentProgress;
+
+  await preflight('up', { needsImage: true });
+  const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, command: 'up', waitMs: opts.lockWaitMs, onNotice: (m) => progress.note(m) });
+  try {
+    const previous = readLabFile(names);
+    // What counts is what still exists in the kernel: a lab.json saying "up" after a reboot is just a file.
+    const live = await leftovers(names);
+    if (live.length) {
+      if (!opts.replace) throw previous?.status === 'up' ? new LabAlreadyUp(names.name, previous.hosts.length) : new LabIncomplete(names.name);
+      await progress.step(`removing the previous lab '${names.name}'`, () => teardown(names, { keepFiles: false }));
+    } else {
+      // Only files of a finished or failed lab are left: nothing runs, nothing to keep.
+      await removeTree(names.dir, names.name);
+    }
+    const built = await ensureImage({ ...opts, progress });
+    const info = await start(names, roots, built, { count, rings, system, baseline, port, inventoryOut, owner: opts.owner, subnet: opts.subnet }, progress);
+    return info;
+  } finally {
+    lock.release();
+  }
+}
+
+interface StartPlan {
+  count: number;
+  rings: string[];
+  system: string;
+  baseline: string;
+  port: number;
+  inventoryOut?: string;
+  owner?: string;
+  subnet?: string;
+}
+
+async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, plan: StartPlan, progress: Progress): Promise<LabInfo> {
+  const subnet = pickSubnet(names.name, await takenSubnets(roots, names.name), plan.subnet);
+  const pre = prefix24(subnet);
+  const control = `${pre}.1`;
+  const dir = names.dir;
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const mirrorDir = join(dir, 'mirror');
+  const url = `http://${control}${plan.port === 80 ? '' : `:${plan.port}`}/`;
+  const line = sourcesLine(url, built.mirror.info.codename, MIRROR_KEYRING);
+  const hosts: LabHost[] = Array.from({ length: plan.count }, (_, k) => {
+    const i = k + 1;
+    return {
+      name: names.hostName(i),
+      address: hostAddress(pre, i),
+      port: 22,
+      netns: names.netns(i),
+      veth: names.veth(i),
+      pid: null,
+      pidStartTime: null,
+      initPid: null,
+      initStartTime: null,
+      fingerprints: [],
+      hostKeys: [],
+      ring: plan.rings[k]!,
+      dir: join(dir, 'hosts', names.hostName(i)),
+    };
+  });
+  const info: LabInfo = {
+    schema: 1,
+    name: names.name,
+    status: 'starting',
+    createdAt: new Date().toISOString(),
+    ...(plan.owner ? { owner: plan.owner } : {}),
+    stateDir: dir,
+    subnet: formatCidr(subnet),
+    controlAddress: control,
+    bridge: names.bridge,
+    image: built.image,
+    hosts,
+    keyPath: join(dir, 'id_ed25519'),
+    knownHostsPath: join(dir, 'known_hosts'),
+    sshConfigPath: join(dir, 'ssh_config'),
+    inventoryPath: join(dir, 'inventory.yaml'),
+    mirror: {
+      ...built.mirror.info,
+      url,
+      sourcesLine: line,
+      port: plan.port,
+      dir: mirrorDir,
+      pid: null,
+      pidStartTime: null,
+      keyPath: join(mirrorDir, PUBLIC_KEY_FILE),
+      mirrorJsonPath: join(mirrorDir, 'mirror.json'),
+    },
+  };
+  // From here on every step is written down before the next one, for `down` after an interruption.
+  const save = () => writeLabFile(names, info);
+  save();
+  try {
+    await progress.step(
+      `starting lab '${names.name}' on ${info.subnet}`,
+      async (update) => {
+        update('keys and mirror');
+        const [clientPub] = await Promise.all([generateKey(info.keyPath, 'ed25519', `plumb-lab-${names.name}`), Promise.resolve(copyMirror(built.mirror.repo, mirrorDir))]);
+        writeJson(info.mirror.mirrorJsonPath, { ...built.mirror.info, url, sourcesLine: line });
+        await createBridge(names.bridge, `${control}/24`);
+        await startMirrorServer(mirrorDir, control, plan.port, join(dir, 'mirror.log'), (p) => {
+          info.mirror.pid = p.pid;
+          info.mirror.pidStartTime = p.startTime;
+          save();
+        });
+        update(`booting ${hosts.length} hosts`);
+        const seedCtx = { clientPublicKey: clientPub, mirrorKeyFile: info.mirror.keyPath, sourcesLine: line, plumbUser: built.manifest.plumbUser };
+        await Promise.all(
+          hosts.map(async (h, k) => {
+            const hp: HostPlan = { index: k + 1, name: h.name, address: h.address, netns: h.netns, veth: h.veth, ring: h.ring, dir: h.dir };
+            mkdirSync(h.dir, { recursive: true, mode: 0o755 });
+            const keys = await prepareSeed(hp, seedCtx);
+            h.hostKeys = keys.hostKeys;
+            h.fingerprints = keys.fingerprints;
+            await createHostNetwork(h.netns, h.veth, names.bridge, `${h.address}/24`);
+            const procs = await bootHost(hp, built.image, (p) => {
+              Object.assign(h, p);
+              save();
+            });
+            await waitForSsh(hp, procs);
+          }),
+        );
+      },
+      () => `${hosts.length} host${hosts.length === 1 ? '' : 's'}, mirror ${url}`,
+    );
+  } catch (e) {
+    await teardown(names, { keepFiles: true });
+    throw e;
+  }
+  writeFileAtomic(info.knownHostsPath, knownHosts(hosts));
+  writeFileAtomic(info.sshConfigPath, sshConfig(hosts, info.keyPath, info.knownHostsPath, names.name));
+  const inventory = inventoryYaml(hosts, { system: plan.system, baseline: plan.baseline, keyPath: info.keyPath, lab: names.name });
+  writeFileAtomic(info.inventoryPath, inventory);
+  if (plan.inventoryOut) {
+    writeFileSync(plan.inventoryOut, inventory);
+    info.inventoryOut = { path: plan.inventoryOut, sha256: createHash('sha256').update(inventory).digest('hex') };
+  }
+  info.status = 'up';
+  save();
+  return info;
+}
+
+/** The lab's own copy of the mirror: indexes copied, packages hard-linked (a rebuilt cache never changes a running lab). */
+function copyMirror(from: string, to: string): void {
+  cpSync(join(from, 'dists'), join(to, 'dists'), { recursive: true });
+  copyFileSync(join(from, PUBLIC_KEY_FILE), join(to, PUBLIC_KEY_FILE));
+  const pool = join(to, 'pool', 'main');
+  mkdirSync(pool, { recursive: true });
+  for (const f of readdirSync(join(from, 'pool', 'main'))) {
+    try {
+      linkSync(join(from, 'pool', 'main', f), join(pool, f));
+    } catch {
+      copyFileSync(join(from, 'pool', 'main', f), join(pool, f));
+    }
+  }
+}
+
+/** Subnets routed on this machine or recorded by other labs (which may be down at the moment but keep theirs). */
+async function takenSubnets(roots: LabRoots, self: string): Promise<Cidr[]> {
+  const { routes, addrs } = await routesAndAddresses();
+  const taken = routedPrefixes(routes, addrs);
+  try {
+    for (const n of readdirSync(roots.stateRoot)) {
+      if (n === self) continue;
+      const other = readJson<LabInfo>(join(roots.stateRoot, n, 'lab.json'));
+      const c = other?.subnet ? parseCidr(other.subnet) : null;
+      if (c) taken.push(c);
+    }
+  } catch {
+    /* no state root yet */
+  }
+  return taken;
+}
