@@ -16,13 +16,21 @@ export class LabNotRoot extends LabError {
 }
 
 export class LabToolMissing extends LabError {
-  constructor(missing: Array<{ tool: string; pkg: string }>) {
-    const tools = missing.map((m) => m.tool);
-    const pkgs = [...new Set(missing.map((m) => m.pkg))];
-    super('E_LAB_TOOL_MISSING', `the lab needs ${tools.join(', ')}, which ${tools.length === 1 ? 'is' : 'are'} not installed (not found on PATH)`, {
-      hint: `install with: apt-get install --no-install-recommends ${pkgs.join(' ')}`,
-      data: { missing },
-    });
+  /** `missing` are not installed at all; `offPath` are installed, but in a directory that is not on PATH. */
+  constructor(missing: Array<{ tool: string; pkg: string }>, offPath: Array<{ tool: string; path: string }> = []) {
+    const parts: string[] = [];
+    const hints: string[] = [];
+    if (missing.length) {
+      const tools = missing.map((m) => m.tool);
+      parts.push(`${tools.join(', ')}, which ${tools.length === 1 ? 'is' : 'are'} not installed`);
+      hints.push(`install with: apt-get install --no-install-recommends ${[...new Set(missing.map((m) => m.pkg))].join(' ')}`);
+    }
+    if (offPath.length) {
+      const dirs = [...new Set(offPath.map((o) => o.path.slice(0, o.path.lastIndexOf('/'))))];
+      parts.push(`${offPath.map((o) => o.tool).join(', ')}, which ${offPath.length === 1 ? 'is' : 'are'} installed in ${dirs.join(' and ')} but not on PATH`);
+      hints.push(`add ${dirs.join(':')} to PATH (e.g. \`export PATH=$PATH:/usr/sbin:/sbin\`, or use \`sudo -i\`)`);
+    }
+    super('E_LAB_TOOL_MISSING', `the lab needs ${parts.join('; and ')}`, { hint: hints.join('; '), data: { missing, offPath } });
   }
 }
 
@@ -32,23 +40,27 @@ export class LabKernelFeature extends LabError {
   }
 }
 
+/** `subject` is what the lock guards ("lab 'demo'"); `lab` the lab's name when it is a lab, for the hint. */
 export class LabLocked extends LabError {
-  constructor(lab: string, holder: { pid: number; command: string; since: string }, lockPath: string) {
-    super('E_LAB_LOCKED', `lab '${lab}' is busy: \`plumb lab ${holder.command}\` (pid ${holder.pid}) has been running since ${holder.since}`, {
-      hint: `wait for it to finish; the lock is ${lockPath}`,
-      data: { lab, ...holder, lockPath },
+  constructor(subject: string, holder: { pid: number; command: string; since: string }, lockPath: string) {
+    super('E_LAB_LOCKED', `${subject} is busy: \`plumb lab ${holder.command}\` (pid ${holder.pid}) has been running since ${holder.since}`, {
+      hint: `wait for it to finish, or stop it (kill ${holder.pid}) and run \`plumb lab down\`; the lock is ${lockPath}`,
+      data: { subject, ...holder, lockPath },
     });
   }
 }
 
 export class LabStaleLock extends LabError {
-  constructor(lab: string, holder: { pid: number; command: string; since: string }, lockPath: string) {
+  constructor(subject: string, holder: { pid: number; command: string; since: string }, lockPath: string, lab?: string) {
     super(
       'E_LAB_STALE_LOCK',
-      `lab '${lab}' has a stale lock: \`plumb lab ${holder.command}\` (pid ${holder.pid}, started ${holder.since}) is no longer running — it was interrupted and may have left hosts, links or processes behind`,
+      `${subject} has a stale lock: \`plumb lab ${holder.command}\` (pid ${holder.pid}, started ${holder.since}) is no longer running — it was interrupted and may have left hosts, links or processes behind`,
       {
-        hint: `run \`plumb lab down${lab === 'default' ? '' : ` --name ${lab}`}\`: it removes whatever the interrupted command left and clears the lock (${lockPath})`,
-        data: { lab, ...holder, lockPath },
+        hint:
+          lab === undefined
+            ? `remove the lock file ${lockPath}`
+            : `run \`plumb lab down${lab === 'default' ? '' : ` --name ${lab}`}\`: it removes whatever the interrupted command left and clears the lock (${lockPath})`,
+        data: { subject, lab, ...holder, lockPath },
       },
     );
   }

@@ -29,7 +29,7 @@ export async function labDown(ref: LabRef & { progress?: Progress } = {}): Promi
   const { names } = resolveLab(ref);
   await preflight('down');
   const progress = ref.progress ?? silentProgress;
-  const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, command: 'down', takeStale: true, onNotice: (m) => progress.note(m) });
+  const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, lab: names.name, command: 'down', takeStale: true, onNotice: (m) => progress.note(m) });
   try {
     const result = await teardown(names, { keepFiles: false });
     const left = await leftovers(names, result.processes);

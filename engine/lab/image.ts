@@ -76,6 +76,12 @@ export async function ensureImage(opts: ImageOptions = {}): Promise<ImageAndMirr
   }
 }
 
+/** True when the image and mirror for the release are cached (so `up` needs none of the build tools). */
+export function imageIsCached(opts: { release?: string; stateDir?: string; cacheDir?: string } = {}): boolean {
+  const roots = labRoots(opts);
+  return cached(roots, imageFor(roots, checkRelease(opts.release ?? DEFAULT_RELEASE))) !== null;
+}
+
 function cached(roots: LabRoots, image: LabImage): ImageAndMirror | null {
   const manifest = readManifest(image);
   const mirror = manifest ? readCachedMirror(roots, image) : null;

@@ -17,8 +17,10 @@ export interface LockHolder {
 }
 
 export interface LockOptions {
-  /** The lab (or 'image cache') the lock guards, for messages. */
+  /** What the lock guards, for messages: "lab 'demo'", "the lab image cache". */
   subject: string;
+  /** The lab's name when the lock is a lab's (the hint names `plumb lab down --name …`). */
+  lab?: string;
   /** The `plumb lab` subcommand taking the lock, for messages. */
   command: string;
   /** Wait up to this long for a live holder instead of failing at once. */
@@ -75,7 +77,7 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Lock
       const holder = readHolder(path);
       if (!holder || !holderAlive(holder)) {
         const stale = holder ?? { pid: 0, startTime: null, command: '(unreadable lock file)', since: '?' };
-        if (!opts.takeStale) throw new LabStaleLock(opts.subject, stale, path);
+        if (!opts.takeStale) throw new LabStaleLock(opts.subject, stale, path, opts.lab);
         opts.onNotice?.(`taking over the stale lock of \`plumb lab ${stale.command}\` (pid ${stale.pid}, no longer running)`);
         tookOverFrom = stale;
         removeIfSame(path, holder);

@@ -72,10 +72,21 @@ export function requireRoot(action: LabAction): void {
   if (uid !== 0) throw new LabNotRoot(uid, action);
 }
 
+const STANDARD_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
 export async function preflight(action: LabAction, opts: { needsImage?: boolean } = {}): Promise<void> {
   requireRoot(action);
-  const missing = missingTools(action, opts);
-  if (missing.length) throw new LabToolMissing(missing);
+  const absent = missingTools(action, opts);
+  if (absent.length) {
+    // sudo without -i often drops /usr/sbin from PATH: say so instead of "not installed".
+    const offPath: Array<{ tool: string; path: string }> = [];
+    const missing = absent.filter((m) => {
+      const found = m.tool.startsWith('/') ? null : findOnPath(m.tool, STANDARD_DIRS.join(delimiter));
+      if (found) offPath.push({ tool: m.tool, path: found });
+      return !found;
+    });
+    throw new LabToolMissing(missing, offPath);
+  }
   if (action === 'up') await requireKernel();
 }
 

@@ -20,6 +20,10 @@ export async function labStatus(ref: LabRef = {}): Promise<LabStatus> {
   if (lock && !lock.alive) problems.push(`stale lock: \`plumb lab ${lock.command}\` (pid ${lock.pid}) died; run \`plumb lab down\` to clean up`);
   if (!info) return { name: names.name, status: lock && !lock.alive ? 'incomplete' : 'down', lock, mirror: { running: false }, hosts: [], problems, info: null };
 
+  if (info.status === 'failed') {
+    problems.push(`the last \`plumb lab up\` failed: ${info.error ?? '?'}; its logs are in ${info.stateDir} until \`plumb lab down\``);
+    return { name: names.name, status: 'failed', lock, mirror: { running: false }, hosts: [], problems, info };
+  }
   const mirrorRunning = info.mirror.pid !== null && isAlive(info.mirror.pid, info.mirror.pidStartTime);
   if (!mirrorRunning) problems.push(`mirror server (pid ${info.mirror.pid ?? '?'}) is not running`);
   const hosts = await Promise.all(

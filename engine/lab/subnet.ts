@@ -59,7 +59,7 @@ export function pickSubnet(name: string, taken: Cidr[], requested?: string): Cid
     const c: Cidr = { net: (FIRST + ((start + k) % COUNT) * 256) >>> 0, len: 24 };
     if (!blocking.some((t) => overlaps(t, c))) return c;
   }
-  throw new LabNoSubnet('every /24 in 10.200.0.0/13 is routed or taken');
+  throw new LabNoSubnet('every /24 from 10.200.0.0 to 10.255.255.0 is routed or taken');
 }
 
 /** Destinations and interface prefixes from `ip -j -4 route show table all` and `ip -j -4 addr` output. */

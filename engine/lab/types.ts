@@ -89,7 +89,9 @@ export interface LabImage {
 export interface LabInfo {
   schema: 1;
   name: string;
-  status: 'starting' | 'up';
+  /** failed: `up` failed and removed what it made, keeping the logs; `error` says why. */
+  status: 'starting' | 'up' | 'failed';
+  error?: string;
   createdAt: string;
   /** Set by the test harness: which test run made the lab (a lab without owner was made by a person). */
   owner?: string;
@@ -111,8 +113,8 @@ export interface LabInfo {
 /** What `status` adds to a LabInfo: what is running right now. */
 export interface LabHealth {
   name: string;
-  /** starting: an `up` is running; incomplete: an `up` was interrupted (run `down`); degraded: up, but something died. */
-  status: 'up' | 'starting' | 'degraded' | 'incomplete' | 'down';
+  /** starting: an `up` is running; incomplete: an `up` was interrupted (run `down`); failed: the last `up` failed; degraded: up, but something died. */
+  status: 'up' | 'starting' | 'degraded' | 'incomplete' | 'failed' | 'down';
   lock: { pid: number; command: string; since: string; alive: boolean } | null;
   mirror: { running: boolean };
   hosts: Array<{ name: string; running: boolean; sshReachable: boolean }>;

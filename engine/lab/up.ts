@@ -7,7 +7,7 @@ import { inventoryYaml, knownHosts, sourcesLine, sshConfig } from './access.js';
 import { assignRings, checkLabName, DEFAULT_LAB, DEFAULT_MIRROR_PORT, hostAddress, labNames, labRoots, MAX_HOSTS, type LabNames, type LabRoots } from './config.js';
 import { readJson, removeTree, writeFileAtomic, writeJson } from './disk.js';
 import { teardown, leftovers } from './down.js';
-import { ensureImage, type ImageAndMirror, type ImageOptions } from './image.js';
+import { ensureImage, imageIsCached, type ImageAndMirror, type ImageOptions } from './image.js';
 import { generateKey } from './host/keys.js';
 import { createBridge, createHostNetwork, routesAndAddresses } from './host/network.js';
 import { bootHost, type HostPlan, MIRROR_KEYRING, prepareSeed, waitForSsh } from './host/start.js';
@@ -65,8 +65,8 @@ export async function labUp(opts: UpOptions = {}): Promise<LabInfo> {
   if (opts.subnet !== undefined) pickSubnet(names.name, [], opts.subnet);
   const progress = opts.progress ?? silentProgress;
 
-  await preflight('up', { needsImage: true });
-  const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, command: 'up', waitMs: opts.lockWaitMs, onNotice: (m) => progress.note(m) });
+  await preflight('up', { needsImage: opts.rebuild || opts.refreshMirror || !imageIsCached(opts) });
+  const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, lab: names.name, command: 'up', waitMs: opts.lockWaitMs, onNotice: (m) => progress.note(m) });
   try {
     const previous = readLabFile(names);
     // What counts is what still exists in the kernel: a lab.json saying "up" after a reboot is just a file.
@@ -189,6 +189,9 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
       () => `${hosts.length} host${hosts.length === 1 ? '' : 's'}, mirror ${url}`,
     );
   } catch (e) {
+    info.status = 'failed';
+    info.error = (e as Error).message;
+    save();
     await teardown(names, { keepFiles: true });
     throw e;
   }

@@ -201,7 +201,7 @@ function printStatuses(statuses: LabStatus[], named: boolean): void {
     const tint = s.status === 'up' ? c.green : s.status === 'down' ? c.dim : c.yellow;
     const info = s.info;
     process.stdout.write(`lab '${s.name}': ${tint(s.status)}${info ? ` — ${plural(info.hosts.length, 'host')} on ${info.subnet}, mirror ${info.mirror.url} ${s.mirror.running ? '(running)' : c.red('(not running)')}` : ''}\n`);
-    if (info) {
+    if (info && s.status !== 'failed') {
       const w = Math.max(4, ...info.hosts.map((h) => h.name.length));
       for (const h of info.hosts) {
         const hs = s.hosts.find((x) => x.name === h.name);
