@@ -192,8 +192,8 @@ for line in $REQ; do
     settings)
       emit_content "$a"
       if [ "$b" = space ] && [ -n "$ENC" ]; then
-        case $c in /*) BASE=$c ;; *) BASE=${a%/*} ;; esac
-        case $BASE in *[!A-Za-z0-9._@+,=/-]*) BASE=${a%/*} ;; esac
+        case $c in /*) BASE=$c ;; *) BASE=/etc/ssh ;; esac
+        case $BASE in *[!A-Za-z0-9._@+,=/-]*) BASE=/etc/ssh ;; esac
         scan_includes "$a" 0
       fi
       ;;

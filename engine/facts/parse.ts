@@ -1,4 +1,5 @@
 import { FactsUnreadable } from '../errors/index.js';
+import { INCLUDE_BASE } from './request.js';
 import { debianArch, readDpkg, readOsRelease, readSs, readStat } from './readers.js';
 import { equalsSettings, spaceSettings } from './settings.js';
 import type { Facts, FactsRequest, FileFact } from './types.js';
@@ -8,7 +9,6 @@ type Rec = Record<string, unknown> & { t: string };
 
 const b64 = (s: unknown): string => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : '');
 const str = (s: unknown): string | undefined => (typeof s === 'string' ? s : undefined);
-const dirname = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
 
 /**
  * Pure: the script's output for `request` → Facts. Single malformed lines are skipped and reported in
@@ -104,7 +104,7 @@ export function parseFacts(output: string, request: FactsRequest, host: string, 
       settings[s.file] = equalsSettings(text, s.keys);
       continue;
     }
-    const r = spaceSettings(s.file, dirname(s.file), s.keys, (p) => contents.get(p), (f, p) => globs.get(`${f}\u0000${p}`));
+    const r = spaceSettings(s.file, INCLUDE_BASE, s.keys, (p) => contents.get(p), (f, p) => globs.get(`${f}\u0000${p}`));
     if (r.ok) settings[s.file] = r.values;
     else miss(`settings:${s.file}`, r.reason);
   }

@@ -32,8 +32,8 @@ describe('sysctlPath', () => {
 
 describe('encodeRequest', () => {
   it('writes one tab-separated line per item, and refuses line breaks', () => {
-    const text = encodeRequest({ files: ['/a'], contents: ['/a'], services: ['s.service'], sysctl: ['k.v'], settings: [{ file: '/etc/ssh/sshd_config', syntax: 'space', keys: ['X'] }] });
-    expect(text).toBe('file\t/a\ncontent\t/a\nsettings\t/etc/ssh/sshd_config\tspace\t/etc/ssh\nservice\ts.service\nsysctl\tk.v\t/proc/sys/k/v\n');
+    const text = encodeRequest({ files: ['/a'], contents: ['/a', '/b'], services: ['s.service'], sysctl: ['k.v'], settings: [{ file: '/etc/ssh/sshd_config', syntax: 'space', keys: ['X'] }] });
+    expect(text).toBe('file\t/a\nfile\t/b\nfile\t/etc/ssh/sshd_config\ncontent\t/a\ncontent\t/b\nsettings\t/etc/ssh/sshd_config\tspace\t/etc/ssh\nservice\ts.service\nsysctl\tk.v\t/proc/sys/k/v\n');
     expect(() => encodeRequest({ files: ['/a\nservice\tx'], contents: [], services: [], sysctl: [], settings: [] })).toThrow();
   });
 });

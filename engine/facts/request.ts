@@ -60,12 +60,19 @@ export function sysctlPath(key: string): string {
   return `/proc/sys/${rel}`;
 }
 
-/** The request as the gather script reads it: one tab-separated line per item (format in README.md). */
+/** Relative Include patterns of 'space' (sshd_config-style) files resolve here, as sshd resolves them. */
+export const INCLUDE_BASE = '/etc/ssh';
+
+/**
+ * The request as the gather script reads it: one tab-separated line per item (format in README.md). Every
+ * file whose content or settings are asked for gets its metadata asked for too.
+ */
 export function encodeRequest(r: FactsRequest): string {
   const lines: string[] = [];
-  for (const f of r.files) lines.push(`file\t${f}`);
+  const files = [...new Set([...r.files, ...r.contents, ...r.settings.map((s) => s.file)])];
+  for (const f of files) lines.push(`file\t${f}`);
   for (const f of r.contents) lines.push(`content\t${f}`);
-  for (const s of r.settings) lines.push(`settings\t${s.file}\t${s.syntax}\t${s.file.slice(0, s.file.lastIndexOf('/')) || '/'}`);
+  for (const s of r.settings) lines.push(`settings\t${s.file}\t${s.syntax}\t${INCLUDE_BASE}`);
   for (const s of r.services) lines.push(`service\t${s}`);
   for (const k of r.sysctl) lines.push(`sysctl\t${k}\t${sysctlPath(k)}`);
   for (const l of lines) if (/[\n\r\0]/.test(l)) throw new Error(`request line with a line break or NUL: ${JSON.stringify(l)}`);

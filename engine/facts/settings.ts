@@ -14,7 +14,7 @@ const MAX_INCLUDE_DEPTH = 16;
 /**
  * sshd_config semantics: keywords are case-insensitive, the first value obtained wins, `Keyword value` or
  * `Keyword=value`; a `Match` line ends the global section of the file it appears in (an included file's Match
- * ends at the end of that file, as `sshd -T` shows); `Include` patterns, relative to `base`, are read in place.
+ * ends at the end of that file, as `sshd -T` shows); `Include` patterns, relative ones against `base` (sshd: /etc/ssh, whatever the including file), are read in place.
  */
 export function spaceSettings(file: string, base: string, keys: string[], contents: Contents, globs: Globs): SettingsResult {
   const wanted = new Map(keys.map((k) => [k.toLowerCase(), k]));

@@ -1,0 +1,180 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATHER_SCRIPT, gatherFacts } from '../../engine/facts/gather.js';
+import { parseFacts } from '../../engine/facts/parse.js';
+import { encodeRequest } from '../../engine/facts/request.js';
+import type { Facts, FactsRequest } from '../../engine/facts/types.js';
+import { openTransport } from '../../engine/transport/index.js';
+
+/**
+ * The gather script against the real control machine (a Debian 12 box with dpkg, ss, systemctl …), under dash and
+ * busybox sh, and with tools taken away to prove that a missing tool yields "unknown" and never a crash.
+ */
+const isRoot = process.getuid?.() === 0;
+const MASKED = 'plumb-test-masked.service';
+const units = ['ssh.service', 'sshd.service', 'ssh.socket', 'getty@tty1.service', 'e2scrub_reap.service', 'systemd-fsck-root.service', 'nonexistent-plumb.service', ...(isRoot ? [MASKED] : [])];
+const request: FactsRequest = {
+  files: ['/etc/passwd', '/etc/shadow', '/etc/ssh', '/etc/no-such-file', '/etc/os-release'],
+  contents: ['/etc/hostname'],
+  services: units,
+  sysctl: ['net.ipv4.tcp_syncookies', 'net.ipv4.tcp_rmem', 'kernel.no_such_key'],
+  settings: [{ file: '/etc/ssh/sshd_config', syntax: 'space', keys: ['PermitRootLogin', 'X11Forwarding', 'UsePAM'] }],
+};
+const host = { name: 'ctl', address: 'localhost', transport: 'local' as const, system: 's', baseline: 'b', ring: 'r', source: { file: 'f', line: 1, col: 1, pointer: '', commit: null } };
+
+/** Runs the script itself under `shell` (not through /bin/sh -c), with `env`. */
+function runUnder(shell: string[], env: NodeJS.ProcessEnv, req: FactsRequest = request): { facts: Facts; stderr: string } {
+  const r = spawnSync(shell[0]!, [...shell.slice(1), '-c', GATHER_SCRIPT, 'plumb-facts'], { input: encodeRequest(req), env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { facts: parseFacts(r.stdout, req, 'ctl'), stderr: r.stderr };
+}
+
+/** A PATH directory holding every tool of /usr/bin and /usr/sbin except `hidden`. */
+function pathWithout(hidden: string[], dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const d of ['/usr/local/bin', '/usr/bin', '/usr/sbin']) {
+    if (!existsSync(d)) continue;
+    for (const name of readdirSync(d)) {
+      if (hidden.includes(name) || existsSync(join(dir, name))) continue;
+      symlinkSync(join(d, name), join(dir, name));
+    }
+  }
+  return dir;
+}
+
+const stable = (f: Facts) => ({ ...f, gatheredAt: '', uptimeSeconds: 0 });
+
+describe('gather script on the real control machine', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'plumb-gather-'));
+  beforeAll(() => {
+    if (isRoot) symlinkSync('/dev/null', `/etc/systemd/system/${MASKED}`);
+  });
+  afterAll(() => {
+    if (isRoot) rmSync(`/etc/systemd/system/${MASKED}`, { force: true });
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  let viaTransport: Facts;
+  it('gathers through the local transport in one exec, and agrees with the machine', async () => {
+    const t = await openTransport(host);
+    let execs = 0;
+    const counting = { host: t.host, close: () => t.close(), exec: (c: string, o?: object) => (execs++, t.exec(c, o)) };
+    viaTransport = await gatherFacts(counting, request, 'ctl');
+    expect(execs).toBe(1);
+    const f = viaTransport;
+    expect(f.os?.id).toBe('debian');
+    expect(f.kernel).toBe(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
+    expect(f.arch).toBe(execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim());
+    expect(f.platform).toBe('apt');
+    const held = execFileSync('apt-mark', ['showhold'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+    expect(f.held).toEqual(held);
+    const st = statSync('/etc/passwd');
+    expect(f.files['/etc/passwd']).toMatchObject({ exists: true, type: 'file', mode: `0${(st.mode & 0o7777).toString(8)}`.slice(-4), owner: 'root', size: st.size });
+    expect(f.files['/etc/passwd']!.sha256).toBe(execFileSync('sha256sum', ['/etc/passwd'], { encoding: 'utf8' }).split(' ')[0]);
+    expect(f.files['/etc/ssh']).toMatchObject({ exists: true, type: 'directory' });
+    expect(f.files['/etc/no-such-file']).toEqual({ exists: false });
+    expect(f.files['/etc/os-release']!.type).toBe(lstatSync('/etc/os-release').isSymbolicLink() ? 'symlink' : 'file');
+    expect(f.files['/etc/hostname']?.content ?? '').toBe(existsSync('/etc/hostname') ? readFileSync('/etc/hostname', 'utf8') : '');
+    expect(f.sysctl['net.ipv4.tcp_syncookies']).toBe(readFileSync('/proc/sys/net/ipv4/tcp_syncookies', 'utf8').trim());
+    expect(f.sysctl['net.ipv4.tcp_rmem']).toBe(readFileSync('/proc/sys/net/ipv4/tcp_rmem', 'utf8').trim().split(/\s+/).join(' '));
+    expect(f.sysctl['kernel.no_such_key']).toBeNull();
+    expect(f.unknown.map((u) => u.fact)).toEqual(['sysctl:kernel.no_such_key']);
+    for (const u of units) {
+      const r = spawnSync('systemctl', ['--root=/', 'is-enabled', u], { encoding: 'utf8' });
+      expect(f.services[u]!.state, u).toBe(r.stdout.trim().split('\n')[0] || 'not-found');
+    }
+    if (isRoot) expect(f.services[MASKED]!.state).toBe('masked');
+    expect(f.services['nonexistent-plumb.service']!.state).toBe('not-found');
+    const ss = execFileSync('ss', ['-H', '-t', '-u', '-l', '-n'], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+    expect(f.listening!.length).toBeLessThanOrEqual(ss);
+    expect(f.rebootRequired).toBe(existsSync('/run/reboot-required'));
+    expect(f.uptimeSeconds).toBeGreaterThan(0);
+  });
+
+  it('gives the same facts under dash and under busybox sh', () => {
+    const env = { PATH: process.env.PATH };
+    const dash = runUnder(['/bin/dash'], env).facts;
+    expect(stable(dash)).toEqual(stable(viaTransport));
+    if (!existsSync('/usr/bin/busybox')) return console.warn('busybox not installed: busybox sh not tested');
+    const busy = runUnder(['/usr/bin/busybox', 'sh'], env).facts;
+    expect(stable(busy)).toEqual(stable(viaTransport));
+  });
+
+  it('survives an empty PATH: every fact that needs a tool is unknown, nothing crashes', () => {
+    for (const shell of [['/bin/dash'], ...(existsSync('/usr/bin/busybox') ? [['/usr/bin/busybox', 'sh']] : [])]) {
+      const { facts: f } = runUnder(shell, { PATH: '/nonexistent' });
+      expect(f.packages).toBeNull();
+      expect(f.os).toBeNull();
+      expect(f.kernel).toBeNull();
+      expect(f.listening).toBeNull();
+      expect(f.settings).toEqual({});
+      const unknown = new Set(f.unknown.map((u) => u.fact));
+      for (const fact of ['os', 'kernel', 'packages', 'listening', 'contents', 'gatheredAt', 'settings:/etc/ssh/sshd_config']) expect(unknown, `${shell.join(' ')}: ${fact}`).toContain(fact);
+      expect(f.unknown.find((u) => u.fact === 'packages')!.reason).toBe('dpkg-query not installed');
+      // What builtins can still see is still seen.
+      expect(f.files['/etc/no-such-file']).toEqual({ exists: false });
+      expect(f.files['/etc/passwd']!.exists).toBe(true);
+      expect(f.uptimeSeconds).toBeGreaterThan(0);
+      expect(f.rebootRequired).toBe(existsSync('/run/reboot-required'));
+      expect(f.services['nonexistent-plumb.service']!.state).toBe('not-found');
+    }
+  });
+
+  it('reads unit states from the unit files when systemctl is missing, agreeing with systemctl', () => {
+    const path = pathWithout(['systemctl'], join(tmp, 'no-systemctl'));
+    const { facts: f } = runUnder(['/bin/dash'], { PATH: path });
+    for (const u of units) expect(f.services[u]!.state, u).toBe(viaTransport.services[u]!.state);
+  });
+
+  it('marks exactly the facts of a hidden tool unknown', () => {
+    const cases: Array<[string[], string[]]> = [
+      [['dpkg-query', 'dpkg'], ['packages']],
+      [['ss'], ['listening']],
+      [['sha256sum'], Object.entries(viaTransport.files).filter(([, m]) => m.type === 'file').map(([p]) => `file:${p}:sha256`)],
+      [['base64'], ['contents', 'os', 'packages', 'listening', 'settings:/etc/ssh/sshd_config']],
+    ];
+    for (const [hidden, facts] of cases) {
+      const path = pathWithout(hidden, join(tmp, hidden.join('-')));
+      const { facts: f } = runUnder(['/bin/dash'], { PATH: path });
+      const unknown = f.unknown.map((u) => u.fact).filter((u) => u !== 'sysctl:kernel.no_such_key');
+      expect(unknown.sort(), hidden.join(',')).toEqual([...facts].sort());
+    }
+  });
+
+  it('treats request values as data', () => {
+    const marker = join(tmp, 'pwned');
+    const hostile: FactsRequest = { files: [`/etc/$(touch ${marker})`, '/etc/`id`', '/etc/a;b'], contents: [], services: ['x;touch$IFS/tmp/p.service'], sysctl: [], settings: [] };
+    const { facts: f } = runUnder(['/bin/dash'], { PATH: process.env.PATH }, hostile);
+    expect(existsSync(marker)).toBe(false);
+    expect(f.unknown.filter((u) => u.fact === 'request')).toHaveLength(4);
+  });
+});
+
+describe.skipIf(!existsSync('/usr/sbin/sshd') || !isRoot)('sshd_config settings agree with sshd -T', () => {
+  it('follows Include and Match the way sshd does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-sshdT-'));
+    try {
+      mkdirSync(join(dir, 'conf.d'));
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hk')]);
+      writeFileSync(join(dir, 'sshd_config'), `HostKey ${dir}/hk\nInclude ${dir}/conf.d/*.conf sshd_config.d/*.conf\nX11Forwarding yes\nMaxAuthTries 7\npermitrootlogin=no\nMatch User bob\n  PasswordAuthentication yes\n`);
+      writeFileSync(join(dir, 'conf.d/10-a.conf'), 'LoginGraceTime 33\nMaxSessions 4\nMatch User alice\n  MaxAuthTries 2\n');
+      writeFileSync(join(dir, 'conf.d/20-b.conf'), 'X11Forwarding no\nBanner "/etc/issue.net"\n');
+      const keys = ['X11Forwarding', 'MaxAuthTries', 'LoginGraceTime', 'MaxSessions', 'PermitRootLogin', 'PasswordAuthentication', 'Banner'];
+      const req: FactsRequest = { files: [join(dir, 'sshd_config')], contents: [], services: [], sysctl: [], settings: [{ file: join(dir, 'sshd_config'), syntax: 'space', keys }] };
+      const ours = runUnder(['/bin/dash'], { PATH: process.env.PATH }, req).facts.settings[join(dir, 'sshd_config')]!;
+      mkdirSync('/run/sshd', { recursive: true });
+      const truth = Object.fromEntries(
+        execFileSync('/usr/sbin/sshd', ['-T', '-f', join(dir, 'sshd_config')], { encoding: 'utf8' })
+          .split('\n')
+          .map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]),
+      );
+      expect(ours.PasswordAuthentication).toBeNull();
+      for (const k of keys) if (ours[k] !== null) expect(`${k} ${ours[k]}`, k).toBe(`${k} ${truth[k.toLowerCase()]}`);
+      expect(ours).toMatchObject({ X11Forwarding: 'no', MaxAuthTries: '7', LoginGraceTime: '33', MaxSessions: '4', PermitRootLogin: 'no', Banner: '/etc/issue.net' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
