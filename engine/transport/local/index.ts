@@ -15,18 +15,10 @@ export async function openLocal(host: HostEntry, opts: ConnectOptions = {}): Pro
   return new LocalTransport(host.name, { sudo: needsSudo(user, host.sudo), user, commandTimeoutMs: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS });
 }
 
-/** A local transport with an explicit shell, for running the facts script under dash, busybox sh … in tests. */
-export function localShell(name: string, shell: string[], env?: NodeJS.ProcessEnv): Transport {
-  return new LocalTransport(name, { sudo: false, user: userInfo().username, commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS, shell, env });
-}
-
 interface LocalOptions {
   sudo: boolean;
   user: string;
   commandTimeoutMs: number;
-  /** argv prefix that takes the command as its last argument; default ['/bin/sh', '-c']. */
-  shell?: string[];
-  env?: NodeJS.ProcessEnv;
 }
 
 class LocalTransport implements Transport {
@@ -43,10 +35,9 @@ class LocalTransport implements Transport {
 
   private run(line: string, shown: string, opts: ExecOptions): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs;
-    const [cmd, ...args] = this.opts.shell ?? ['/bin/sh', '-c'];
     return new Promise((resolve, reject) => {
       // A process group of its own, so that a timeout kills the command's children too.
-      const child = spawn(cmd!, [...args, line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: this.opts.env ?? process.env });
+      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
       let timedOut = false;
