@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['engine/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
+    // Decides whether lab integration tests can run and names this run's lab; starts nothing (test/lab/README.md).
+    globalSetup: ['test/lab/global-setup.ts'],
     pool: 'forks',
     reporters: ['default'],
   },

@@ -15,6 +15,7 @@ import { acquireLock } from './lock.js';
 import { PUBLIC_KEY_FILE } from './mirror/repository.js';
 import { startMirrorServer } from './mirror/server.js';
 import { preflight } from './preflight.js';
+import { isAlive } from './proc.js';
 import { type Progress, silentProgress } from './progress.js';
 import { readLabFile, writeLabFile } from './state.js';
 import { formatCidr, parseCidr, pickSubnet, prefix24, routedPrefixes, type Cidr } from './subnet.js';
@@ -38,6 +39,11 @@ export interface UpOptions extends ImageOptions {
   owner?: string;
   /** Wait this long for another command on the same lab instead of failing. */
   lockWaitMs?: number;
+  /**
+   * Return the lab as it is when it is up and healthy, has this `owner` and at least `hosts` hosts —
+   * checked under the lock, so parallel test workers asking for the same lab start it once.
+   */
+  reuse?: boolean;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -69,6 +75,7 @@ export async function labUp(opts: UpOptions = {}): Promise<LabInfo> {
   const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, lab: names.name, command: 'up', waitMs: opts.lockWaitMs, onNotice: (m) => progress.note(m) });
   try {
     const previous = readLabFile(names);
+    if (opts.reuse && previous && reusable(previous, count, opts.owner)) return previous;
     // What counts is what still exists in the kernel: a lab.json saying "up" after a reboot is just a file.
     const live = await leftovers(names);
     if (live.length) {
@@ -206,6 +213,12 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
   info.status = 'up';
   save();
   return info;
+}
+
+function reusable(info: LabInfo, hosts: number, owner: string | undefined): boolean {
+  if (info.status !== 'up' || info.owner !== owner || info.hosts.length < hosts) return false;
+  if (!info.mirror.pid || !isAlive(info.mirror.pid, info.mirror.pidStartTime)) return false;
+  return info.hosts.every((h) => h.initPid !== null && isAlive(h.initPid, h.initStartTime));
 }
 
 /** The lab's own copy of the mirror: indexes copied, packages hard-linked (a rebuilt cache never changes a running lab). */
