@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTransport, TransportPool } from '../../engine/transport/index.js';
 import { probeHostKey } from '../../engine/transport/ssh/index.js';
@@ -102,6 +103,24 @@ describe.skipIf(skip)('ssh2 transport against a real sshd', () => {
     await pool.closeAll();
     expect(pool.connections).toBe(1);
     expect(sshd.connections() - before).toBe(1);
+  });
+
+  it('gathers a fleet with one connection per host and reports the unreachable one', async () => {
+    const { loadRepository } = await import('../../engine/model/load.js');
+    const { gatherAll } = await import('../../engine/facts/gather.js');
+    const { model } = await loadRepository(fileURLToPath(new URL('../..', import.meta.url)));
+    const hosts = ['a', 'b', 'c'].map((n) => sshd.host({ name: `fleet-${n}`, baseline: 'debian-12-server' }));
+    const dead = { ...sshd.host({ name: 'fleet-dead' }), port: await freePort() };
+    const before = sshd.connections();
+    const progress: string[] = [];
+    const pool = new TransportPool({ agent: '' });
+    const { facts, errors } = await gatherAll([...hosts, dead], model, { pool, concurrency: 2, onProgress: (p) => progress.push(`${p.host}:${p.state}`) });
+    await pool.closeAll();
+    expect([...facts.keys()].sort()).toEqual(['fleet-a', 'fleet-b', 'fleet-c']);
+    expect(errors.get('fleet-dead')?.code).toBe('E_SSH_CONNECT');
+    expect(sshd.connections() - before).toBe(3);
+    expect(progress.filter((p) => p.endsWith(':done'))).toHaveLength(3);
+    expect(facts.get('fleet-a')!.settings['/etc/ssh/sshd_config']).toBeDefined();
   });
 
   describe.skipIf(!existsSync('/usr/bin/sudo'))('sudo for a non-root user', () => {
