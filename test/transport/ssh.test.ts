@@ -145,6 +145,15 @@ describe.skipIf(skip)('ssh2 transport against a real sshd', () => {
       await t.close();
     });
 
+    it('gathers facts through sudo, seeing root-only files', async () => {
+      const { gatherFacts } = await import('../../engine/facts/gather.js');
+      const t = await openTransport(sshd.host({ user: 'plumbsudo' }), { agent: '' });
+      const f = await gatherFacts(t, { files: ['/etc/shadow'], contents: [], services: [], sysctl: [], settings: [] }, 'sudo-host');
+      expect(f.files['/etc/shadow']).toMatchObject({ exists: true, owner: 'root', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(f.unknown).toEqual([]);
+      await t.close();
+    });
+
     it('says clearly when sudo wants a password', async () => {
       const t = await openTransport(sshd.host({ user: 'plumbnopw' }), { agent: '' });
       expect(await codeOf(t.exec('id -un', { privileged: true }))).toBe('E_SUDO');
