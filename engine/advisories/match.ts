@@ -42,15 +42,22 @@ interface Candidate {
   affected: AffectedPackage;
   /** Vulnerability ids, for reporting and for VEX suppression. */
   ids: string[];
+  /** The fields every match of this entry shares, computed on first use. */
+  shared?: Shared;
 }
+
+type Shared = Pick<Vulnerability, 'advisoryId' | 'source' | 'aliases' | 'ecosystem' | 'severity' | 'cvssScore' | 'knew' | 'published' | 'note'>;
 
 interface Hit {
   candidate: Candidate;
   status: MatchStatus;
   fixed?: string;
+  /** Which bucket the hit came from: source entries compare the source version, binary ones the installed version. */
+  on: 'source' | 'binary';
 }
 
 interface Bucket {
+  kind: 'source' | 'binary';
   candidates: Candidate[];
   /** installed version → hits; hosts of one release share versions, so most lookups are answered here. */
   memo: Map<string, Hit[]>;
@@ -84,7 +91,7 @@ export function buildIndex(advisories: Iterable<Advisory | StoredAdvisory>): Adv
       if (!rel) releases.set(key, (rel = { source: new Map(), binary: new Map() }));
       const map = affected.packageKind === 'source' ? rel.source : rel.binary;
       let bucket = map.get(affected.package);
-      if (!bucket) map.set(affected.package, (bucket = { candidates: [], memo: new Map() }));
+      if (!bucket) map.set(affected.package, (bucket = { kind: affected.packageKind, candidates: [], memo: new Map() }));
       bucket.candidates.push({ advisory, affected, ids: affected.ids ?? allIds });
       entries++;
     }
@@ -111,19 +118,31 @@ export function matchHost(index: AdvisoryIndex, facts: Pick<Facts, 'os' | 'packa
   }
   if (!rels.length) return [];
   const out: Vulnerability[] = [];
-  for (const name in facts.packages) {
-    const pkg = facts.packages[name]!;
-    if (!PRESENT.has(pkg.status)) continue;
+  const hits: Hit[] = [];
+  // Object.keys and an index walk a 500-key dictionary faster than for-of over Object.values (measured).
+  const packages = facts.packages;
+  const names = Object.keys(packages);
+  for (let n = 0; n < names.length; n++) {
+    const pkg = packages[names[n]!]!;
+    if (pkg.status !== 'installed' && !PRESENT.has(pkg.status)) continue;
     const src = pkg.source || pkg.name;
     const srcVersion = pkg.sourceVersion || pkg.version;
-    let hits: Array<[Hit, 'source' | 'binary']> | undefined;
-    for (const rel of rels) {
+    hits.length = 0;
+    for (let r = 0; r < rels.length; r++) {
+      const rel = rels[r]!;
       const sb = rel.source.get(src);
-      if (sb) for (const h of evaluate(sb, srcVersion, scheme, pkg, opts)) (hits ??= []).push([h, 'source']);
-      const bb = rel.binary.get(pkg.name);
-      if (bb) for (const h of evaluate(bb, pkg.version, scheme, pkg, opts)) (hits ??= []).push([h, 'binary']);
+      if (sb !== undefined) {
+        const found = evaluate(sb, srcVersion, scheme, pkg, opts);
+        for (let i = 0; i < found.length; i++) hits.push(found[i]!);
+      }
+      const bb = rel.binary.size ? rel.binary.get(pkg.name) : undefined;
+      if (bb !== undefined) {
+        const found = evaluate(bb, pkg.version, scheme, pkg, opts);
+        for (let i = 0; i < found.length; i++) hits.push(found[i]!);
+      }
     }
-    if (hits) out.push(...resolve(hits, pkg, src, srcVersion));
+    if (hits.length === 1 && hits[0]!.status !== 'not-affected') out.push(vulnerability(hits[0]!, pkg, src, srcVersion, undefined));
+    else if (hits.length) resolve(hits, pkg, src, srcVersion, out);
   }
   return out;
 }
@@ -134,7 +153,7 @@ function evaluate(bucket: Bucket, version: string, scheme: VersionScheme, pkg: I
   const hits: Hit[] = [];
   try {
     for (const c of bucket.candidates) {
-      const h = decide(c, version, scheme);
+      const h = decide(c, version, scheme, bucket.kind);
       if (h) hits.push(h);
     }
   } catch (e) {
@@ -151,85 +170,108 @@ function listed(a: AffectedPackage, v: string, scheme: VersionScheme): boolean {
 }
 
 /** Does this advisory entry speak about this installed version, and how? */
-export function decide(candidate: Candidate, v: string, scheme: VersionScheme): Hit | undefined {
+export function decide(candidate: Candidate, v: string, scheme: VersionScheme, on: 'source' | 'binary'): Hit | undefined {
   const a = candidate.affected;
   if (a.status === 'not-affected' || a.status === 'under-investigation') {
     if (a.versions && !listed(a, v, scheme)) return undefined;
-    return { candidate, status: a.status };
+    return { candidate, status: a.status, on };
   }
   if (a.ranges) {
     for (const r of a.ranges) {
       if (r.introduced && r.introduced !== '0' && scheme.compare(v, r.introduced) < 0) continue;
       if (r.fixed ? scheme.compare(v, r.fixed) < 0 : r.lastAffected ? scheme.compare(v, r.lastAffected) <= 0 : true) {
-        return { candidate, status: 'affected', ...(r.fixed ? { fixed: r.fixed } : {}) };
+        return { candidate, status: 'affected', fixed: r.fixed, on };
       }
     }
-    return listed(a, v, scheme) ? { candidate, status: 'affected', ...(a.fixed ? { fixed: a.fixed } : {}) } : undefined;
+    return listed(a, v, scheme) ? { candidate, status: 'affected', fixed: a.fixed, on } : undefined;
   }
-  if (a.versions) return listed(a, v, scheme) ? { candidate, status: 'affected', ...(a.fixed ? { fixed: a.fixed } : {}) } : undefined;
-  if (a.fixed) return scheme.compare(v, a.fixed) < 0 ? { candidate, status: 'affected', fixed: a.fixed } : undefined;
-  return { candidate, status: 'affected' };
+  if (a.versions) return listed(a, v, scheme) ? { candidate, status: 'affected', fixed: a.fixed, on } : undefined;
+  if (a.fixed) return scheme.compare(v, a.fixed) < 0 ? { candidate, status: 'affected', fixed: a.fixed, on } : undefined;
+  return { candidate, status: 'affected', on };
 }
 
 const RANK: Record<MatchStatus, number> = { affected: 2, 'under-investigation': 1, 'not-affected': 0 };
 
 /** One result per advisory and package; VEX not-affected statements suppress affected results about the same vulnerability. */
-function resolve(hits: Array<[Hit, 'source' | 'binary']>, pkg: InstalledPackage, src: string, srcVersion: string): Vulnerability[] {
-  const vex = hits.filter(([h]) => h.status === 'not-affected');
-  const best = new Map<string, [Hit, 'source' | 'binary']>();
-  for (const pair of hits) {
-    const [h] = pair;
+function resolve(hits: readonly Hit[], pkg: InstalledPackage, src: string, srcVersion: string, out: Vulnerability[]): void {
+  let vex: Hit[] | undefined;
+  for (const h of hits) if (h.status === 'not-affected') (vex ??= []).push(h);
+  // A package has a handful of hits: comparing each with each beats building a Map per package.
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
     if (h.status === 'not-affected') continue;
-    const id = h.candidate.advisory.id;
-    const prev = best.get(id);
-    // Streams of one release (RHEL AUS/E4S/TUS, Ubuntu Pro) and source-plus-binary entries say the same thing once;
-    // the stronger status wins, then the standard channel over a subscription one.
-    const better =
-      !prev ||
-      RANK[h.status] > RANK[prev[0].status] ||
-      (RANK[h.status] === RANK[prev[0].status] && prev[0].candidate.affected.ecosystem.variant !== undefined && h.candidate.affected.ecosystem.variant === undefined);
-    if (better) best.set(id, pair);
+    let kept = true;
+    for (let j = 0; j < hits.length && kept; j++) {
+      const o = hits[j]!;
+      if (j !== i && o.status !== 'not-affected' && o.candidate.advisory === h.candidate.advisory) kept = !preferred(o, h, j < i);
+    }
+    if (kept) out.push(vulnerability(h, pkg, src, srcVersion, vex ? suppressing(h.candidate, vex) : undefined));
   }
-  const out: Vulnerability[] = [];
-  for (const [h, on] of best.values()) {
-    const c = h.candidate;
-    const suppressor = suppressing(c, vex);
-    const adv = c.advisory;
-    const aliases = c.affected.ids ?? adv.aliases;
-    const scores = (adv.cvss ?? []).filter((s) => s.score !== undefined && (!c.affected.ids || !s.ids || s.ids.some((x) => c.affected.ids!.includes(x))));
-    out.push({
-      advisoryId: adv.id,
-      source: adv.source,
-      aliases,
-      package: pkg.name,
-      installedVersion: pkg.version,
-      sourcePackage: src,
-      sourceVersion: srcVersion,
-      matchedOn: on,
-      ecosystem: c.affected.ecosystem,
-      ...(h.fixed ? { fixed: h.fixed } : {}),
-      status: suppressor ? 'not-affected' : h.status,
-      ...(suppressor ? { suppressedBy: suppressor } : {}),
-      severity: c.affected.severity ?? adv.severity,
-      ...(scores.length ? { cvssScore: Math.max(...scores.map((s) => s.score!)) } : {}),
-      ...('knew' in adv ? { knew: adv.knew } : {}),
-      ...(adv.published ? { published: adv.published } : {}),
-      ...(c.affected.note ? { note: c.affected.note } : {}),
-    });
-  }
-  return out;
+}
+
+/**
+ * Streams of one release (RHEL AUS/E4S/TUS, Ubuntu Pro) and source-plus-binary entries say the same thing once:
+ * the stronger status wins, then the standard channel over a subscription one, then the first.
+ */
+function preferred(a: Hit, b: Hit, aFirst: boolean): boolean {
+  if (RANK[a.status] !== RANK[b.status]) return RANK[a.status] > RANK[b.status];
+  const av = a.candidate.affected.ecosystem.variant !== undefined;
+  const bv = b.candidate.affected.ecosystem.variant !== undefined;
+  if (av !== bv) return !av;
+  return aFirst;
+}
+
+/** A result with one fixed shape (absent fields are undefined), which keeps millions of them cheap to build. */
+function vulnerability(h: Hit, pkg: InstalledPackage, src: string, srcVersion: string, suppressedBy: string | undefined): Vulnerability {
+  const s = h.candidate.shared ?? (h.candidate.shared = sharedOf(h.candidate));
+  return {
+    advisoryId: s.advisoryId,
+    source: s.source,
+    aliases: s.aliases,
+    package: pkg.name,
+    installedVersion: pkg.version,
+    sourcePackage: src,
+    sourceVersion: srcVersion,
+    matchedOn: h.on,
+    ecosystem: s.ecosystem,
+    fixed: h.fixed,
+    status: suppressedBy ? 'not-affected' : h.status,
+    suppressedBy,
+    severity: s.severity,
+    cvssScore: s.cvssScore,
+    knew: s.knew,
+    published: s.published,
+    note: s.note,
+  };
+}
+
+function sharedOf(c: Candidate): Shared {
+  const adv = c.advisory;
+  const ids = c.affected.ids;
+  const scores = (adv.cvss ?? []).filter((x) => x.score !== undefined && (!ids || !x.ids || x.ids.some((y) => ids.includes(y))));
+  return {
+    advisoryId: adv.id,
+    source: adv.source,
+    aliases: ids ?? adv.aliases,
+    ecosystem: c.affected.ecosystem,
+    severity: c.affected.severity ?? adv.severity,
+    cvssScore: scores.length ? Math.max(...scores.map((x) => x.score!)) : undefined,
+    knew: 'knew' in adv ? adv.knew : undefined,
+    published: adv.published,
+    note: c.affected.note,
+  };
 }
 
 /**
  * The advisory whose not-affected statements cover this match, if any. An advisory about several CVEs is
  * suppressed only when every one of its CVEs is declared not affecting this package; without CVE ids, any shared id counts.
  */
-function suppressing(c: Candidate, vex: Array<[Hit, 'source' | 'binary']>): string | undefined {
+function suppressing(c: Candidate, vex: readonly Hit[]): string | undefined {
   if (!vex.length) return undefined;
   const cves = c.ids.filter((x) => CVE_ID.test(x));
   const wanted = cves.length ? cves : c.ids;
   const by = new Map<string, string>();
-  for (const [v] of vex) for (const id of v.candidate.ids) if (!by.has(id)) by.set(id, v.candidate.advisory.id);
+  for (const v of vex) for (const id of v.candidate.ids) if (!by.has(id)) by.set(id, v.candidate.advisory.id);
   if (cves.length) return cves.every((x) => by.has(x)) ? by.get(cves[0]!) : undefined;
   const shared = wanted.find((x) => by.has(x));
   return shared ? by.get(shared) : undefined;
