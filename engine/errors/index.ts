@@ -42,3 +42,4 @@ export * from './versioning.js';
 export * from './apply.js';
 export * from './lab.js';
 export * from './advisories.js';
+export * from './ledger.js';

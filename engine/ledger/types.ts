@@ -97,6 +97,27 @@ export interface RunRecord {
   rollbackOf?: string;
   rings: RingRecord[];
   hosts: HostRecord[];
+  /** The journal this record was folded from: how many events, the sha256 of its last line, and whether its chain held. */
+  journal?: JournalSeal;
+  /** Events the fold could not place (an action the host never announced, a second run-start …): a writer bug or a damaged journal. */
+  anomalies?: string[];
+}
+
+/** What a record says about its journal, so that the commit vouches for the exact lines it was folded from. */
+export interface JournalSeal {
+  /** Events read from the journal (complete lines). */
+  events: number;
+  /** sha256 (hex) of the last complete line: the head of the hash chain. */
+  head: string | null;
+  /**
+   * intact: every line chains to the one before; truncated: the beginning is missing (no run-start at seq 0);
+   * tampered: a line does not parse, is out of sequence, or does not carry the hash of the line before it.
+   */
+  status: 'intact' | 'truncated' | 'tampered';
+  /** Where the chain broke, line by line. */
+  problems?: string[];
+  /** The last line was cut short (a crash in the middle of a write); its event had not been acknowledged and is left out. */
+  torn?: boolean;
 }
 
 /** What the journal holds, one JSON object per line, each carrying the sha256 of the line before it. */

@@ -1,0 +1,148 @@
+import git from 'isomorphic-git';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { LedgerCorrupt, UsageError } from '../errors/index.js';
+import { gitReadFs } from '../model/git-fs.js';
+import { parseRun } from './record-file.js';
+import { readRef } from './ref-update.js';
+import { ensureStateDir, locateRepo, writeFileAtomic, type LedgerRepo } from './repo.js';
+import { isRunId } from './run-id.js';
+import { LEDGER_REF, type RunRecord } from './types.js';
+
+export interface LedgerEntry {
+  /** `runs/YYYY/MM/DD/<id>.json` on the ledger ref. */
+  path: string;
+  blob: string;
+  run: RunRecord;
+}
+
+export interface Ledger {
+  /** The ledger ref's commit, null when no run has been recorded yet. */
+  tip: string | null;
+  /** Every run on the ledger, oldest first (by run id, i.e. start time). */
+  entries: LedgerEntry[];
+}
+
+const CACHE_VERSION = 1;
+const CACHE_FILE = 'ledger-runs.json';
+
+interface CacheDoc {
+  v: number;
+  tip: string;
+  /** Tree oid of every folder read, by path: a folder whose oid did not change holds the same runs. */
+  dirs: Record<string, string>;
+  entries: LedgerEntry[];
+}
+
+/**
+ * Reads every run on the ledger ref. Only what changed since the last read is read from git: the cache in
+ * .plumb/cache remembers each folder's tree oid, and a folder with the same oid holds the same runs (git's
+ * hashes guarantee it), so a new run costs five tree reads and one blob.
+ */
+export async function readLedger(repoRoot: string): Promise<Ledger> {
+  const repo = await locateRepo(repoRoot);
+  const tip = readRef(repo.gitdir, LEDGER_REF);
+  if (!tip) return { tip: null, entries: [] };
+  const cached = loadCache(repo);
+  if (cached?.tip === tip) return { tip, entries: cached.entries };
+  const gfs = gitReadFs();
+  const cache = {};
+  let root: string;
+  try {
+    root = (await git.readCommit({ fs: gfs, gitdir: repo.gitdir, oid: tip, cache })).commit.tree;
+  } catch (e) {
+    throw new LedgerCorrupt(`cannot read the ledger commit ${tip}: ${(e as Error).message}`, { tip }, e);
+  }
+  const oldDirs = cached?.dirs ?? {};
+  const oldByDir = new Map<string, LedgerEntry[]>();
+  for (const e of cached?.entries ?? []) {
+    const dir = e.path.slice(0, e.path.lastIndexOf('/'));
+    oldByDir.set(dir, [...(oldByDir.get(dir) ?? []), e]);
+  }
+  const dirs: Record<string, string> = {};
+  const entries: LedgerEntry[] = [];
+  const blobs: Array<{ path: string; oid: string }> = [];
+  const walk = async (path: string, oid: string, depth: number): Promise<void> => {
+    dirs[path] = oid;
+    if (oldDirs[path] === oid) {
+      // Same tree, same runs below it: take them (and their folders) from the cache.
+      const below = path ? `${path}/` : '';
+      for (const [p, o] of Object.entries(oldDirs)) if (p.startsWith(below)) dirs[p] = o;
+      for (const [d, list] of oldByDir) if (d === path || d.startsWith(below)) entries.push(...list);
+      return;
+    }
+    const { tree } = await git.readTree({ fs: gfs, gitdir: repo.gitdir, oid, cache });
+    for (const e of tree) {
+      const p = path ? `${path}/${e.path}` : e.path;
+      if (depth < 4 && e.type === 'tree' && (depth > 0 || e.path === 'runs')) await walk(p, e.oid, depth + 1);
+      else if (depth === 4 && e.type === 'blob' && e.path.endsWith('.json') && isRunId(e.path.slice(0, -5))) blobs.push({ path: p, oid: e.oid });
+      // Anything else does not belong on the ledger; `plumb history --verify` reports it.
+    }
+  };
+  try {
+    await walk('', root, 0);
+    // Blob reads are async file reads: a few dozen in flight keep the disk busy instead of idle.
+    let next = 0;
+    const read = async () => {
+      while (next < blobs.length) {
+        const b = blobs[next++]!;
+        const { blob } = await git.readBlob({ fs: gfs, gitdir: repo.gitdir, oid: b.oid, cache });
+        entries.push({ path: b.path, blob: b.oid, run: parseRun(Buffer.from(blob).toString('utf8'), `${LEDGER_REF}:${b.path}`) });
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, read));
+  } catch (e) {
+    if (e instanceof LedgerCorrupt) throw e;
+    throw new LedgerCorrupt(`cannot read the ledger at ${tip.slice(0, 12)}: ${(e as Error).message}`, { tip }, e);
+  }
+  entries.sort((a, b) => (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0));
+  saveCache(repo, { v: CACHE_VERSION, tip, dirs, entries });
+  return { tip, entries };
+}
+
+export interface ReadRunsOptions {
+  /** Only runs that touched this host, each narrowed to this host's record. */
+  host?: string;
+  /** Only runs started at or after this time (ISO date or date-time) or run id. */
+  since?: string;
+}
+
+/** Every run on the ledger, oldest first, optionally for one host and from a point in time. */
+export async function readRuns(repoRoot: string, opts: ReadRunsOptions = {}): Promise<RunRecord[]> {
+  const since = opts.since === undefined ? undefined : sinceFilter(opts.since);
+  const runs: RunRecord[] = [];
+  for (const { run } of (await readLedger(repoRoot)).entries) {
+    if (since && !since(run)) continue;
+    if (opts.host === undefined) runs.push(run);
+    else {
+      const hosts = run.hosts.filter((h) => h.host === opts.host);
+      if (hosts.length) runs.push({ ...run, hosts });
+    }
+  }
+  return runs;
+}
+
+export function sinceFilter(since: string): (r: RunRecord) => boolean {
+  if (isRunId(since)) return (r) => r.id >= since;
+  const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(since) ? Date.parse(since.length === 10 ? `${since}T00:00:00Z` : since) : NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--since '${since}' is neither a date, a date-time nor a run id`, 'for example --since 2026-11-01, --since 2026-11-25T14:00Z or --since 20261125T143000Z-ab12cd');
+  return (r) => Date.parse(r.startedAt) >= t;
+}
+
+function loadCache(repo: LedgerRepo): CacheDoc | undefined {
+  try {
+    const doc = JSON.parse(fs.readFileSync(join(repo.stateDir, 'cache', CACHE_FILE), 'utf8')) as CacheDoc;
+    return doc.v === CACHE_VERSION && typeof doc.tip === 'string' && Array.isArray(doc.entries) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveCache(repo: LedgerRepo, doc: CacheDoc): void {
+  try {
+    // A cache needs no fsync: lost, it is rebuilt from git.
+    writeFileAtomic(join(ensureStateDir(repo, 'cache'), CACHE_FILE), JSON.stringify(doc), { sync: false });
+  } catch {
+    /* a read-only repository is read without a cache */
+  }
+}
