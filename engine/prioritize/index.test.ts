@@ -1,7 +1,11 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Vulnerability } from '../advisories/match.js';
 import type { HostEntry, SystemEntry } from '../model/types.js';
-import { DEFAULT_POLICY, parseDuration, parseKev, policyFromSnapshot, prioritize, resolvePolicy, type KevCatalog } from './index.js';
+import { DEFAULT_POLICY, loadKev, loadPolicy, parseDuration, parseKev, policyFromSnapshot, prioritize, resolvePolicy, type KevCatalog } from './index.js';
 
 const src = { file: 'inventory/x.yaml', line: 1, col: 1, pointer: '', commit: null };
 const system = (name: string, impact: 'low' | 'moderate' | 'high'): SystemEntry => ({ name, impact, owner: 'o', source: src });
@@ -167,5 +171,32 @@ describe('known-exploited catalog', () => {
   it('a file that is not a catalog gives no catalog', () => {
     expect(parseKev('kev.json', new TextEncoder().encode('{"vulns": []}')).catalog).toBeUndefined();
     expect(parseKev('kev.json', new TextEncoder().encode('{')).catalog).toBeUndefined();
+  });
+});
+
+describe('reading the policy and the catalog from a repository', () => {
+  it("the example organization's inventory/policy.yaml writes out exactly the defaults", () => {
+    const { policy, source } = loadPolicy(fileURLToPath(new URL('../..', import.meta.url)));
+    expect(policy).toEqual(DEFAULT_POLICY);
+    expect(source).toMatchObject({ file: 'inventory/policy.yaml' });
+  });
+
+  it('loads the catalog the policy names; a missing or broken one is E_KEV_CATALOG; a broken policy is E_POLICY', () => {
+    const root = mkdtempSync(join(tmpdir(), 'plumb-kev-'));
+    try {
+      mkdirSync(join(root, 'inventory'));
+      mkdirSync(join(root, 'advisories/kev'), { recursive: true });
+      writeFileSync(join(root, 'inventory/policy.yaml'), 'policy:\n  kev_catalog: advisories/kev/kev.json\n');
+      const { policy } = loadPolicy(root);
+      expect(() => loadKev(root, policy.kevCatalog!)).toThrow(expect.objectContaining({ code: 'E_KEV_CATALOG' }));
+      writeFileSync(join(root, 'advisories/kev/kev.json'), '{"title": "x"}');
+      expect(() => loadKev(root, policy.kevCatalog!)).toThrow(expect.objectContaining({ code: 'E_KEV_CATALOG' }));
+      writeFileSync(join(root, 'advisories/kev/kev.json'), kevJson([{ cveID: 'CVE-2024-3094', dateAdded: '2024-04-01' }]));
+      expect([...loadKev(root, policy.kevCatalog!).catalog.entries.keys()]).toEqual(['CVE-2024-3094']);
+      writeFileSync(join(root, 'inventory/policy.yaml'), 'policy:\n  weights: { severity: { critical: lots } }\n');
+      expect(() => loadPolicy(root)).toThrow(expect.objectContaining({ code: 'E_POLICY' }));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

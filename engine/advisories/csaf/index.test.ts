@@ -82,7 +82,7 @@ describe('CSAF importer on a constructed VEX document', () => {
   });
 
   it('a malformed vulnerability costs only itself', () => {
-    const doc = structuredClone(vex) as typeof vex & { vulnerabilities: unknown[] };
+    const doc = structuredClone(vex) as Omit<typeof vex, 'vulnerabilities'> & { vulnerabilities: unknown[] };
     doc.vulnerabilities[1] = { cve: 'CVE-NOPE', product_status: { fixed: 'openssl-fixed' } };
     const r = run(doc);
     expect(r.advisories).toHaveLength(1);
