@@ -43,9 +43,13 @@ describe('ring gate arithmetic', () => {
 
 describe('setKey', () => {
   const sshd = '# comment\nInclude /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\nX11Forwarding yes\nMatch User bob\n  PermitRootLogin no\n';
-  it('puts an sshd keyword before the first directive, where it wins, and comments out the old one', () => {
+  it('puts an sshd keyword before the first Include, where it wins, and comments out the old one', () => {
     const out = setKey(sshd, 'space', 'PermitRootLogin', 'prohibit-password');
     expect(out).toBe('# comment\nPermitRootLogin prohibit-password\nInclude /etc/ssh/sshd_config.d/*.conf\n# PermitRootLogin yes  # superseded by plumbline\nX11Forwarding yes\nMatch User bob\n  PermitRootLogin no\n');
+    // A second key lands after the first, keeping the order in which they were set.
+    expect(setKey(out, 'space', 'MaxAuthTries', '3').split('\n').slice(1, 4)).toEqual(['PermitRootLogin prohibit-password', 'MaxAuthTries 3', 'Include /etc/ssh/sshd_config.d/*.conf']);
+    // Without Include or Match the key goes at the end of the (all global) file.
+    expect(setKey('Port 22\n', 'space', 'Banner', '/etc/issue.net')).toBe('Port 22\nBanner /etc/issue.net\n');
   });
   it('is accepted by the real sshd, which then reports the new value', () => {
     let sshdOk = true;

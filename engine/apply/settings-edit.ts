@@ -1,9 +1,9 @@
 /**
  * Sets one key in a config file's text, the way its reader will see it, touching nothing else.
  * - space syntax (sshd_config): the FIRST occurrence wins, and an Include near the top would win over a line
- *   appended at the end. So the key is written once, just before the first directive of the global section
- *   (before any Include or Match), and other uncommented occurrences in the global section are commented out
- *   with a note. Keys compare case-insensitively, as sshd does.
+ *   appended at the end. So the key is written once, just before the first Include or Match (at the end of the
+ *   file when there is neither), and other uncommented occurrences in the global section are commented out with
+ *   a note. Keys compare case-insensitively, as sshd does.
  * - equals syntax (sysctl.conf, login.defs with '='): the LAST occurrence wins, so the first occurrence is
  *   replaced in place, later ones are commented out, and a missing key is appended.
  */
@@ -13,7 +13,7 @@ export function setKey(text: string, syntax: 'space' | 'equals', key: string, va
   if (syntax === 'space') {
     const isKey = (l: string) => new RegExp(`^\\s*${escape(key)}(\\s|=|$)`, 'i').test(l);
     const out: string[] = [];
-    let firstDirective = -1;
+    let boundary = -1;
     let inGlobal = true;
     for (const l of lines) {
       if (/^\s*Match\s/i.test(l)) inGlobal = false;
@@ -21,10 +21,10 @@ export function setKey(text: string, syntax: 'space' | 'equals', key: string, va
         out.push(`# ${l.trim()}  # superseded by plumbline`);
         continue;
       }
-      if (firstDirective < 0 && l.trim() && !l.trim().startsWith('#')) firstDirective = out.length;
+      if (boundary < 0 && /^\s*(Include|Match)\s/i.test(l)) boundary = out.length;
       out.push(l);
     }
-    const at = firstDirective < 0 ? out.length : firstDirective;
+    const at = boundary < 0 ? out.length : boundary;
     out.splice(at, 0, `${key} ${value}`);
     return out.join('\n') + trailingNewline;
   }

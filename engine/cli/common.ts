@@ -1,4 +1,5 @@
-import { InvalidDesiredState, UnknownObject } from '../errors/index.js';
+import { createInterface } from 'node:readline/promises';
+import { ConfirmationRequired, InvalidDesiredState, PlumbError, UnknownObject } from '../errors/index.js';
 import { loadRepository, type LoadResult } from '../model/load.js';
 import type { HostEntry, Model } from '../model/types.js';
 import { colours, formatProblem } from './output.js';
@@ -49,4 +50,17 @@ export function progress(label: string): { update(done: number, total: number, n
       if (tty) process.stderr.write('\r\u001b[2K');
     },
   };
+}
+
+/** Asks a person to type 'yes'; scripts must say --yes, since nobody can answer a prompt in a pipe. */
+export async function confirmOrThrow(question: string, yes?: boolean): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new ConfirmationRequired();
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${question} Only 'yes' proceeds: `);
+    if (answer.trim().toLowerCase() !== 'yes') throw new PlumbError('E_CANCELLED', 'nothing was changed');
+  } finally {
+    rl.close();
+  }
 }

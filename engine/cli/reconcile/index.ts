@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { fetchApproved } from '../../model/fetch.js';
+import { report, outcomeCode } from '../apply/index.js';
+import { applyFlow } from '../apply/flow.js';
+import { globals } from '../program.js';
+
+interface ReconcileOptions {
+  remote?: string;
+  ref?: string;
+  json?: boolean;
+  concurrency: string;
+}
+
+export function registerReconcile(program: Command): void {
+  program
+    .command('reconcile')
+    .description('the scheduled job: fetch the approved desired state, plan, apply ring by ring, verify, record')
+    .option('--remote <url>', 'fetch the approved branch from this smart-HTTP(S) git remote first')
+    .option('--ref <ref>', 'the approved branch (default: main with --remote, else HEAD)')
+    .option('--json', 'print the run record as JSON')
+    .option('--concurrency <n>', 'hosts changed at the same time within a ring', '8')
+    .addHelpText(
+      'after',
+      `
+One pass of the reconciler: (fetch) → validate → gather facts → plan → apply the approved changes
+ring by ring → verify → record the run in the ledger (refs/plumbline/ledger) → print a summary.
+A lock (.plumb/run.lock) keeps two reconcilers off one repository; a run interrupted by a crash
+is recorded by the next one, which then finishes the work without repeating verified actions.
+There is no confirmation prompt: the merge and the approval records are the confirmation.
+
+Exit codes: 0 nothing to change, 2 changes made and verified, 1 an error, a failed or
+unverified change, a halted ring, or an unreachable host.
+
+Run it every 15 minutes from cron:
+  */15 * * * *  plumb -C /var/lib/plumbline/state reconcile --remote https://git.example.org/infra/desired-state.git --ref main >>/var/log/plumbline.log 2>&1
+or from a systemd timer (see README.md, "Running on a schedule").`,
+    )
+    .action(async (opts: ReconcileOptions, cmd: Command) => {
+      const { repo } = globals(cmd);
+      let ref = opts.ref ?? (opts.remote ? 'main' : 'HEAD');
+      if (opts.remote) ref = await fetchApproved(repo, opts.remote, ref);
+      const result = await applyFlow({ repo, ref, filter: {}, yes: true, json: opts.json, concurrency: Number(opts.concurrency) || 8, kind: 'reconcile' });
+      report(result, Boolean(opts.json));
+      process.exitCode = outcomeCode(result);
+    });
+}
