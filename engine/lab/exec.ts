@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { LabHostFailed } from '../errors/lab.js';
 import { bootHost, bootLog, type HostPlan, waitForSsh } from './host/start.js';
 import { netnsPids } from './host/network.js';
@@ -21,7 +22,8 @@ const HOST_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
 
 /** Runs `sh -c script` as root on the host; resolves with exit code and output whatever the code. */
 export async function hostExec(lab: LabInfo | string, host: string, script: string, opts: HostExecOptions = {}): Promise<RunResult> {
-  const info = typeof lab === 'string' ? readLab(lab) : lab;
+  // Always the current record: a reset host has new PIDs, and callers may hold an older LabInfo.
+  const info = typeof lab === 'string' ? readLab(lab) : readLab({ name: lab.name, stateDir: dirname(lab.stateDir) });
   const h = findHost(info, host);
   if (!h.initPid || !isAlive(h.initPid, h.initStartTime)) throw new LabHostFailed(h.name, 'it is not running', bootLog(h.dir));
   return tryRun('nsenter', ['-t', String(h.initPid), '-m', '-u', '-i', '-n', '-p', '-r', '-w', '--', '/usr/bin/env', '-i', ...HOST_ENV, '/bin/sh', '-c', script], {
