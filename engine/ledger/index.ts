@@ -15,6 +15,9 @@ export { readRuns, readLedger, sinceFilter, type Ledger, type LedgerEntry, type 
 export { verifiedIndex, type VerifiedIndex } from './verified.js';
 export { verifyLedger, type LedgerProblem, type LedgerReport } from './verify.js';
 export { serializeRun } from './record-file.js';
+/** Low level: commits finished records directly (imports, tests, benchmarks). Runs are recorded through Journal. */
+export { commitRuns, type CommitOutcome } from './commit.js';
+export { locateRepo } from './repo.js';
 
 /** The ledger as engine/apply's LedgerPort wants it. */
 export const ledger = {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LedgerCorrupt, LedgerLocked } from '../errors/index.js';
 import { currentOwner, ownerState } from './owner.js';
@@ -57,7 +58,9 @@ export async function compareAndSwapRef(gitdir: string, ref: string, expected: s
   const fd = await acquire(lock, opts.lockTimeoutMs ?? 10_000);
   try {
     if (readRef(gitdir, ref) !== expected) return false;
-    const tmp = `${refPath}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+    sweepLeftovers(refPath);
+    // Ends in .lock so that git never takes it for a ref, even if a kill leaves it behind.
+    const tmp = `${refPath}.new-${process.pid}-${randomBytes(4).toString('hex')}.lock`;
     const out = fs.openSync(tmp, 'wx', 0o644);
     try {
       fs.writeSync(out, `${next}\n`);
@@ -71,6 +74,22 @@ export async function compareAndSwapRef(gitdir: string, ref: string, expected: s
   } finally {
     fs.closeSync(fd);
     fs.rmSync(lock, { force: true });
+  }
+}
+
+/** Removes `<ref>.new-<pid>-*.lock` files of processes that are gone (killed between writing and renaming). */
+function sweepLeftovers(refPath: string): void {
+  const dir = dirname(refPath);
+  const prefix = `${refPath.slice(dir.length + 1)}.new-`;
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix) && n.endsWith('.lock'));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = Number(n.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && ownerState({ pid, hostname: hostname() }) === 'dead') fs.rmSync(join(dir, n), { force: true });
   }
 }
 

@@ -102,7 +102,8 @@ export function durableObjectFs(): { fs: typeof fs; sync(): void } {
   const dirs = new Set<string>();
   const writeFile = (async (p: fs.PathLike, data: Uint8Array | string) => {
     const path = String(p);
-    const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    // Named like git's own temporaries: fsck ignores them and `git gc` removes any a kill left behind.
+    const tmp = join(dirname(path), `tmp_obj_plumb${process.pid}_${randomBytes(4).toString('hex')}`);
     const fh = await fs.promises.open(tmp, 'wx', 0o444);
     try {
       await fh.writeFile(data);

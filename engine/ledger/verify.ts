@@ -100,7 +100,7 @@ export async function verifyLedger(repoRoot: string): Promise<LedgerReport> {
       const changes: Array<{ path: string; kind: string; oid: string; mode: string }> = [];
       await added(parentTree, commit.tree, '', changes);
       const adds = changes.filter((c) => c.kind === 'added');
-      for (const c of changes.filter((c) => c.kind !== 'added')) at(`${c.path} was ${c.kind}: runs are only ever added`, { path: c.path });
+      for (const c of changes.filter((c) => c.kind !== 'added')) at(`${c.path}${c.mode === '40000' ? '/ (with every run in it)' : ''} was ${c.kind}: runs are only ever added`, { path: c.path });
       if (adds.length !== 1) at(`adds ${adds.length} files; each ledger commit adds one run`);
       for (const c of adds) {
         runs++;
