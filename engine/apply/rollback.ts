@@ -20,10 +20,19 @@ export interface RollbackPlan {
   packages: Array<{ name: string; to: string | null; from: string | null; available: boolean }>;
 }
 
-/** What rolling a host back to before a run means, from the ledger and the host's packages now. */
-export async function planRollback(run: RunRecord, hostName: string, t: Transport, facts: Facts): Promise<RollbackPlan> {
+/**
+ * What rolling a host back to before a run means, from the ledger and the host's packages now. Restoring a run's
+ * backup would silently undo whatever later runs changed on the host too, so that is refused unless forced.
+ */
+export async function planRollback(run: RunRecord, hostName: string, t: Transport, facts: Facts, opts: { later?: RunRecord[]; force?: boolean } = {}): Promise<RollbackPlan> {
   const host = run.hosts.find((h) => h.host === hostName);
   if (!host) throw new PlumbError('E_NOT_IN_LEDGER', `run ${run.id} did not touch host ${hostName}`, { hint: `plumb history ${hostName} lists the runs that did` });
+  const superseding = (opts.later ?? []).filter((r) => r.id > run.id && r.hosts.some((h) => h.host === hostName && h.status === 'changed'));
+  if (superseding.length && !opts.force) {
+    throw new PlumbError('E_ROLLBACK_SUPERSEDED', `a later run changed ${hostName} after ${run.id}: ${superseding.map((r) => r.id).join(', ')}`, {
+      hint: `roll back the later run${superseding.length > 1 ? 's' : ''} first (newest first), or pass --force to restore ${run.id}'s backup over them`,
+    });
+  }
   const changed = Object.entries(host.packagesBefore)
     .map(([name, to]) => ({ name, to, from: facts.packages?.[name]?.status === 'installed' ? facts.packages[name]!.version : null }))
     .filter((p) => p.to !== p.from);

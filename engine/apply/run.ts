@@ -81,6 +81,14 @@ export async function executePlan(o: ExecuteOptions): Promise<{ record: RunRecor
     for (const ring of o.model.rings) {
       const hosts = o.plan.hosts.filter((h) => h.ring === ring.name);
       if (!hosts.length) continue;
+      if (state.halted) {
+        for (const ph of hosts) {
+          if (ph.actions.some((a) => a.type !== 'reboot-notify')) journal.append({ t: 'host-skipped', at: now().toISOString(), host: ph.host, system: ph.system, ring: ph.ring, reason: state.halted });
+        }
+        journal.append({ t: 'ring', at: now().toISOString(), ring: { ring: ring.name, status: 'skipped', reason: state.halted, failed: 0, attempted: 0 } });
+        o.onEvent?.({ kind: 'ring-end', ring: ring.name, status: 'skipped', detail: state.halted });
+        continue;
+      }
       o.onEvent?.({ kind: 'ring-start', ring: ring.name });
       const queue = new PQueue({ concurrency: o.concurrency ?? 8 });
       let failed = 0;

@@ -143,6 +143,6 @@ function describeEvent(e: RunEvent, c: ReturnType<typeof colours>): string {
       return `  ${mark} ${e.host}: ${e.status}${e.detail ? c.dim(` — ${e.detail}`) : ''}`;
     }
     case 'ring-end':
-      return e.status === 'halted' ? c.red(`■ ${e.detail}`) : c.dim(`  ring ${e.ring} ${e.status}`);
+      return e.status === 'halted' ? c.red(`■ ${e.detail}`) : e.status === 'skipped' ? c.yellow(`⏸ ring ${e.ring} not started: ${e.detail}`) : c.dim(`  ring ${e.ring} ${e.status}`);
   }
 }

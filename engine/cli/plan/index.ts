@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors/index.js';
 import { factsDigest } from '../../facts/digest.js';
+import { readRuns, verifiedIndex } from '../../ledger/index.js';
 import { gatherAll } from '../../facts/gather.js';
 import { parseSnapshot } from '../../facts/snapshot.js';
 import type { Facts } from '../../facts/types.js';
@@ -77,7 +78,9 @@ Examples:
           inputs.push(f ? { host: h.name, facts: f, digest: factsDigest(f) } : { host: h.name, error: { code: e?.code ?? 'E_GATHER', message: e?.message ?? 'no facts' } });
         }
       }
-      const plan = assemblePlan(model, inputs, { stateDigest: digest, scope: { host: opts.host?.join(','), system: opts.system, ring: opts.ring } });
+      // What the ledger verified before: a finding fixed once and back again is shown as a regression.
+      const verified = verifiedIndex(await readRuns(repo).catch(() => []));
+      const plan = assemblePlan(model, inputs, { stateDigest: digest, verified, scope: { host: opts.host?.join(','), system: opts.system, ring: opts.ring } });
       if (opts.out) writeFileSync(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
       if (opts.json) printJson(plan);
       else process.stdout.write(opts.markdown ? renderMarkdown(plan) : renderHuman(plan));

@@ -17,6 +17,7 @@ export function registerRollback(program: Command): void {
     .argument('<host>', 'the host to roll back')
     .requiredOption('--run <id>', 'the run to undo on that host (plumb history HOST lists them)')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option('--force', 'roll back even though later runs changed the host (their changes to the same files are undone too)')
     .option('--json', 'print the rollback run record as JSON')
     .description("undo one run on one host: files from the run's on-host backup, packages to their previous versions")
     .addHelpText(
@@ -32,7 +33,7 @@ Example:
   plumb history payroll-web-01
   plumb rollback payroll-web-01 --run 20261125T101500Z-3fa2c1`,
     )
-    .action(async (hostName: string, opts: { run: string; yes?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (hostName: string, opts: { run: string; yes?: boolean; json?: boolean; force?: boolean }, cmd: Command) => {
       const { repo } = globals(cmd);
       const release = acquireLock(join(repo, '.plumb', 'run.lock'));
       const pool = new TransportPool();
@@ -40,11 +41,12 @@ Example:
         await recoverJournals(repo);
         const { model } = await loadValidModel(repo);
         const [host] = selectHosts(model, { host: hostName });
-        const run = (await readRuns(repo)).find((r) => r.id === opts.run);
+        const runs = await readRuns(repo);
+        const run = runs.find((r) => r.id === opts.run);
         if (!run) throw new NotInLedger(`run ${opts.run}`);
         const t = await pool.get(host!);
         const facts = await gatherFacts(t, requestFor(model, host!), host!.name);
-        const plan = await planRollback(run, host!.name, t, facts);
+        const plan = await planRollback(run, host!.name, t, facts, { later: runs.filter((r) => r.kind !== 'rollback' && r.rollbackOf !== run.id), force: opts.force });
         const c = colours();
         if (!opts.json) {
           process.stdout.write(`Rolling back run ${run.id} on ${host!.name}:\n`);
