@@ -8,13 +8,15 @@ import { registerPlan } from './plan/index.js';
 import { registerApply } from './apply/index.js';
 import { registerReconcile } from './reconcile/index.js';
 import { registerRollback } from './rollback/index.js';
+import { registerHistory } from './history/index.js';
+import { registerTrace } from './trace/index.js';
 
 import { registerLab } from './lab/index.js';
 import { registerFacts } from './facts/index.js';
 import { registerHosts } from './hosts/index.js';
 
 /** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerVersion, registerLab, registerAdvisories];
+const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerHistory, registerTrace, registerVersion, registerLab, registerAdvisories];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')

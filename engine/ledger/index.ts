@@ -15,6 +15,7 @@ export { readRuns, readLedger, sinceFilter, type Ledger, type LedgerEntry, type 
 export { verifiedIndex, type VerifiedIndex } from './verified.js';
 export { verifyLedger, type LedgerProblem, type LedgerReport } from './verify.js';
 export { serializeRun } from './record-file.js';
+export { traceActions, actionSubject, actionNames, actionMatches, hostSubjects, type TraceEntry } from './trace.js';
 /** Low level: commits finished records directly (imports, tests, benchmarks). Runs are recorded through Journal. */
 export { commitRuns, type CommitOutcome } from './commit.js';
 export { locateRepo } from './repo.js';

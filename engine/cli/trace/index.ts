@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { NotInLedger } from '../../errors/index.js';
+import { hostSubjects, inspectJournals, readRuns, traceActions, type TraceEntry } from '../../ledger/index.js';
+import { colours, printJson } from '../output.js';
+import { globals } from '../program.js';
+import { pendingNote } from '../history/render.js';
+import { renderTrace } from './render.js';
+
+export function registerTrace(program: Command): void {
+  program
+    .command('trace')
+    .argument('<host>', 'the host')
+    .argument('<subject>', 'a package name, a file path, a settings file (or file:key), a unit, a sysctl or setting key, or a finding key')
+    .description('every action ever taken on a host for one package, file, setting, unit or key: when, which run and commit, which requirement, approved by whom')
+    .option('--json', 'print the actions as JSON, newest first')
+    .addHelpText(
+      'after',
+      `
+Answers "which commit, approved by whom, changed this, and when" from the ledger: for each action, the
+run and the desired-state commit it applied, the requirement (file:line@commit) that demanded it, the
+approval (id, approver, change ticket) that let it through, before → after, the result, and the times
+it started, was applied and was verified. Actions of interrupted runs not yet committed are included.
+
+Exit codes: 0 answered (also when nothing matched), 1 the host is not in the ledger.
+
+Examples:
+  plumb trace web-1 openssl
+  plumb trace web-1 /etc/ssh/sshd_config            every setting changed in that file
+  plumb trace web-1 /etc/ssh/sshd_config:PermitRootLogin
+  plumb trace db-1 ssh.service
+  plumb trace db-1 net.ipv4.ip_forward --json | jq '.entries[0].action.approval'`,
+    )
+    .action(async (host: string, subject: string, opts: { json?: boolean }, cmd: Command) => {
+      const { repo } = globals(cmd);
+      const runs = await readRuns(repo, { host });
+      const pending = (await inspectJournals(repo)).filter((j) => j.record.hosts.some((h) => h.host === host));
+      if (!runs.length && !pending.length) throw new NotInLedger(`host ${host}`);
+      const entries: Array<TraceEntry & { pending?: string }> = [
+        ...traceActions(runs, host, subject),
+        ...pending.flatMap((j) => traceActions([j.record], host, subject).map((e) => ({ ...e, pending: pendingNote(j) }))),
+      ].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
+      if (opts.json) {
+        printJson({ host, subject, entries });
+        return;
+      }
+      const c = colours();
+      if (!entries.length) {
+        const known = hostSubjects([...runs, ...pending.map((j) => j.record)], host);
+        process.stdout.write(`no recorded action on ${host} touched ${subject}\n`);
+        if (known.length) process.stdout.write(`    ${c.dim(`hint: actions on ${host} concern ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`)}\n`);
+        return;
+      }
+      process.stdout.write(renderTrace(host, subject, entries, c));
+    });
+}
