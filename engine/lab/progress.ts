@@ -23,7 +23,7 @@ export function streamProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       const draw = () => {
         const s = secs(t0);
         const text = `  ${label}${detail ? ` (${detail})` : ''}… ${s.toFixed(0)} s`;
-        stream.write(`\r\u001b[2K${text.slice(0, Math.max(20, (stream.columns ?? 100) - 1))}`);
+        stream.write(`\r\u001b[2K${text.slice(0, Math.max(20, (stream.columns || 100) - 1))}`);
       };
       const timer = live ? setInterval(draw, 250) : undefined;
       timer?.unref();

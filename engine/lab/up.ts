@@ -156,7 +156,7 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
       pid: null,
       pidStartTime: null,
       keyPath: join(mirrorDir, PUBLIC_KEY_FILE),
-      mirrorJsonPath: join(mirrorDir, 'mirror.json'),
+      mirrorJsonPath: join(dir, 'mirror.json'),
     },
   };
   // From here on every step is written down before the next one, for `down` after an interruption.
