@@ -15,11 +15,13 @@ export async function fetchApproved(root: string, url: string, ref: string): Pro
   }
   const token = process.env.PLUMB_GIT_TOKEN;
   try {
+    // A named remote gives the fetch its refspec; the URL is re-set every time, so it follows the command line.
+    await git.addRemote({ fs, dir: root, remote: 'plumbline', url, force: true });
     const r = await git.fetch({
       fs,
       http,
       dir: root,
-      url,
+      remote: 'plumbline',
       ref,
       remoteRef: ref,
       singleBranch: true,
