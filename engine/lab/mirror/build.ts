@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { deb } from '../../versioning/deb/index.js';
 import type { LabRoots } from '../config.js';
 import { hashTree, readJson, removeTree, writeJson } from '../disk.js';
 import type { ImageManifest } from '../image/recipe.js';
 import type { Progress } from '../progress.js';
-import type { LabImage, MirrorInfo, MirrorPackage, SecurityUpdate } from '../types.js';
-import { cvesBetween, fromSecurity } from './changes.js';
-import { createSigningKey, debChangelog, debFields, exportPublicKey, PUBLIC_KEY_FILE, stopAgent, writeSignedIndexes } from './repository.js';
+import type { LabImage, MirrorInfo } from '../types.js';
+import { createSigningKey, exportPublicKey, PUBLIC_KEY_FILE, stopAgent, writeSignedIndexes } from './repository.js';
 import { buildTestPackages, packagesDir } from './test-packages.js';
 import type { UpstreamArchive } from './upstream.js';
+import { describeUpdates } from './updates.js';
 
 /** Bump when the mirror's layout or contents change in a way its inputs do not show. */
 const MIRROR_VERSION = 1;
@@ -91,41 +90,7 @@ export async function ensureMirror(roots: LabRoots, opts: MirrorBuildOptions): P
           })(),
         ]);
         update('reading changelogs');
-        const packages: MirrorPackage[] = [];
-        const securityUpdates: SecurityUpdate[] = [];
-        const installed = new Map(opts.manifest.packages.map((p) => [p.name, p]));
-        const debsDir = join(roots.cacheRoot, 'debootstrap', opts.image.release);
-        const changelogs = new Map<string, string>();
-        const fields = await Promise.all(readdirSync(pool).filter((f) => f.endsWith('.deb')).map(async (f) => ({ file: f, ...(await debFields(join(pool, f))) })));
-        const byName = new Map(fields.map((x) => [x.package, x]));
-        for (const p of updates.plan) {
-          const f = byName.get(p.package);
-          if (!f) continue;
-          const old = installed.get(p.package);
-          const security = Boolean(p.from && old && fromSecurity(p));
-          packages.push({ package: f.package, version: f.version, arch: f.arch, filename: `pool/main/${f.file}`, role: security ? 'security-update' : 'dependency' });
-          if (!security || !old) continue;
-          // The image's own .deb is in debootstrap's cache: keep it in the mirror too, for downgrade tests.
-          const oldFile = `${old.name}_${old.version.replace(':', '%3a')}_${old.arch}.deb`;
-          let imageFilename: string | null = null;
-          if (existsSync(join(debsDir, oldFile))) {
-            copyFileSync(join(debsDir, oldFile), join(pool, oldFile));
-            imageFilename = `pool/main/${oldFile}`;
-            packages.push({ package: old.name, version: old.version, arch: old.arch, filename: imageFilename, role: 'image-version' });
-          }
-          let log = changelogs.get(`${f.source} ${f.sourceVersion}`);
-          if (!log) {
-            log = await debChangelog(join(pool, f.file));
-            if (log) changelogs.set(`${f.source} ${f.sourceVersion}`, log);
-          }
-          securityUpdates.push({ package: f.package, arch: f.arch, imageVersion: old.version, fixedVersion: f.version, source: f.source, sourceVersion: f.sourceVersion, cves: [], filename: `pool/main/${f.file}`, imageFilename });
-        }
-        // A library's changelog often sits in a sibling binary of the same source: share it.
-        for (const s of securityUpdates) {
-          const log = changelogs.get(`${s.source} ${s.sourceVersion}`) ?? '';
-          const oldSource = installed.get(s.package)?.sourceVersion ?? s.imageVersion;
-          s.cves = log ? cvesBetween(log, oldSource, s.sourceVersion, (a, b) => deb.compare(a, b)) : [];
-        }
+        const { packages, securityUpdates } = await describeUpdates(updates.plan, pool, opts.manifest.packages, join(roots.cacheRoot, 'debootstrap', opts.image.release));
         for (const t of testPackages) packages.push({ package: t.package, version: t.version, arch: 'all', filename: t.filename, role: 'test-package' });
         update('signing');
         await writeSignedIndexes({ root: repo, codename, arch: opts.manifest.arch, description: `Plumbline lab mirror for ${opts.image.release} (image ${opts.image.hash})` }, home, fpr);
@@ -141,7 +106,7 @@ export async function ensureMirror(roots: LabRoots, opts: MirrorBuildOptions): P
           release: opts.image.release,
           builtAt: new Date().toISOString(),
           upstream: { mirror: updates.upstream.mirror, security: updates.upstream.security },
-          securityUpdates: securityUpdates.sort((a, b) => a.package.localeCompare(b.package)),
+          securityUpdates,
           testPackages,
           packages: packages.sort((a, b) => a.package.localeCompare(b.package) || a.version.localeCompare(b.version)),
         };

@@ -82,10 +82,16 @@ export async function debFields(path: string): Promise<{ package: string; versio
   return { package: f('Package'), version, arch: f('Architecture'), source: src?.[1] ?? f('Package'), sourceVersion: src?.[2] ?? version };
 }
 
-/** The Debian changelog inside a .deb (any /usr/share/doc/*\/changelog.Debian.gz), or '' when it has none. */
+/**
+ * The Debian changelog inside a .deb: /usr/share/doc/<pkg>/changelog.Debian.gz, or changelog.gz for a
+ * native package (apt, tzdata …); '' when it has neither.
+ */
 export async function debChangelog(path: string): Promise<string> {
   // The path is an argument of sh, never part of the script text.
-  const script = 'dpkg-deb --fsys-tarfile "$1" | tar -xOf - --wildcards "./usr/share/doc/*/changelog.Debian.gz" 2>/dev/null | gzip -dc 2>/dev/null';
-  const r = await tryRun('sh', ['-c', script, 'sh', path]);
-  return r.stdout;
+  const extract = (name: string) => `dpkg-deb --fsys-tarfile "$1" | tar -xOf - --wildcards "./usr/share/doc/*/${name}" 2>/dev/null | gzip -dc 2>/dev/null`;
+  for (const name of ['changelog.Debian.gz', 'changelog.gz']) {
+    const r = await tryRun('sh', ['-c', extract(name), 'sh', path]);
+    if (/^\S+ \([^)]+\) [^;]+; urgency=/m.test(r.stdout)) return r.stdout;
+  }
+  return '';
 }
