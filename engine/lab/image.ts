@@ -59,18 +59,23 @@ export async function ensureImage(opts: ImageOptions = {}): Promise<ImageAndMirr
     const securityMirror = opts.securityMirror ?? process.env.PLUMB_LAB_SECURITY_MIRROR ?? DEFAULT_SECURITY_MIRROR;
     const arch = (await run('dpkg', ['--print-architecture'], { what: 'reading the architecture' })).trim();
     const archive = new UpstreamArchive(roots.cacheRoot, release, arch, debianMirror, securityMirror);
-    // The package lists download while debootstrap runs.
-    const upstream = archive.update().then(() => archive);
+    // The package lists download while debootstrap runs; if the image fails, that download is stopped.
+    const abort = new AbortController();
+    const upstream = archive.update(abort.signal).then(() => archive);
     upstream.catch(() => {});
-    const base = await ensureBaseImage(roots, { release, debianMirror, rebuild: opts.rebuild, progress });
-    const mirror = await ensureMirror(roots, {
-      image: base.image,
-      manifest: base.manifest,
-      upstream,
-      refresh: opts.rebuild || opts.refreshMirror || !base.cached,
-      progress,
-    });
-    return { image: base.image, manifest: base.manifest, imageCached: base.cached, mirror };
+    try {
+      const base = await ensureBaseImage(roots, { release, debianMirror, rebuild: opts.rebuild, progress });
+      const mirror = await ensureMirror(roots, {
+        image: base.image,
+        manifest: base.manifest,
+        upstream,
+        refresh: opts.rebuild || opts.refreshMirror || !base.cached,
+        progress,
+      });
+      return { image: base.image, manifest: base.manifest, imageCached: base.cached, mirror };
+    } finally {
+      abort.abort();
+    }
   } finally {
     lock.release();
   }

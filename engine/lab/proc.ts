@@ -15,6 +15,8 @@ export interface RunOptions {
   /** Called with every line the command prints (stdout and stderr), e.g. to show progress. */
   onLine?: (line: string) => void;
   timeoutMs?: number;
+  /** Aborting kills the command (it is ours: we started it). */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -26,7 +28,7 @@ export interface RunResult {
 /** Runs a command without a shell; resolves with its exit status and output, whatever the status. */
 export function tryRun(cmd: string, args: readonly string[], opts: Omit<RunOptions, 'what' | 'hint'> = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let partial = '';
@@ -43,6 +45,7 @@ export function tryRun(cmd: string, args: readonly string[], opts: Omit<RunOptio
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
       if (e.code === 'ENOENT') resolve({ code: 127, stdout: '', stderr: `${cmd}: command not found` });
+      else if (e.name === 'AbortError') resolve({ code: 130, stdout: '', stderr: `${cmd}: aborted` });
       else reject(e);
     });
     child.on('close', (code, signal) => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,15 @@ describeLabMachine('plumb lab: clear errors', () => {
     expect(replaced.code, replaced.stderr).toBe(0);
     expect((JSON.parse(replaced.stdout) as LabInfo).hosts).toHaveLength(2);
     expect(plumb(['lab', 'down', '--name', lab('f')]).code).toBe(0);
+  });
+
+  it('says the Debian archive cannot be reached, and leaves no half-built image', () => {
+    const cache = join(scratch, 'cache');
+    const r = plumb(['lab', 'image', '--cache-dir', cache, '--debian-mirror', 'http://127.0.0.1:9/debian', '--security-mirror', 'http://127.0.0.1:9/debian-security']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot fetch from the Debian archive at http:\/\/127\.0\.0\.1:9\/debian/);
+    expect(r.stderr).toMatch(/hint: check network access to the archive, or point at a reachable mirror with --debian-mirror/);
+    expect(readdirSync(join(cache, 'images'))).toEqual([]);
   });
 
   it('cleans up with `down` after `up` was killed (-9) midway', async () => {

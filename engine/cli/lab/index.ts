@@ -50,6 +50,7 @@ Examples:
     .option('--rebuild', 'build the image and mirror again even if cached')
     .option('--refresh-mirror', 'rebuild only the mirror (picks up security updates published since)')
     .addOption(new Option('--debian-mirror <url>', 'Debian archive to bootstrap from').env('PLUMB_LAB_DEBIAN_MIRROR'))
+    .addOption(new Option('--security-mirror <url>', 'Debian security archive the updates come from').env('PLUMB_LAB_SECURITY_MIRROR'))
     .option('--json', 'print the image and mirror as JSON')
     .addHelpText(
       'after',
@@ -64,7 +65,7 @@ Examples:
   plumb lab image --refresh-mirror        pick up new security updates
   plumb lab image --json | jq '.mirror.securityUpdates[] | {package, fixedVersion, cves}'`,
     )
-    .action(async (o: Common & { release: string; rebuild?: boolean; refreshMirror?: boolean; debianMirror?: string }) => {
+    .action(async (o: Common & { release: string; rebuild?: boolean; refreshMirror?: boolean; debianMirror?: string; securityMirror?: string }) => {
       const r = await ensureImage({ ...o, progress: progressFor() });
       if (o.json) return printJson({ image: r.image, imageCached: r.imageCached, packages: r.manifest.packages.length, mirror: { ...r.mirror.info, dir: r.mirror.repo, cached: r.mirror.cached } });
       const c = colours();

@@ -55,9 +55,9 @@ export class UpstreamArchive {
     return [...this.opts, ...(status ? ['-o', `Dir::State::status=${status}`] : ['-o', `Dir::State::status=${join(this.dir, 'empty/status')}`]), ...rest];
   }
 
-  async update(): Promise<void> {
+  async update(signal?: AbortSignal): Promise<void> {
     writeFileSync(join(this.dir, 'empty/status'), '');
-    const r = await tryRun('apt-get', this.args(null, ['-q', 'update']), { timeoutMs: 300_000 });
+    const r = await tryRun('apt-get', this.args(null, ['-q', 'update']), { timeoutMs: 300_000, signal });
     if (r.code !== 0 || /^(E:|W: Failed to fetch)/m.test(r.stdout + r.stderr)) throw new LabUpstreamUnreachable(this.mirror, r.stderr || r.stdout);
   }
 
