@@ -167,7 +167,8 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
       `starting lab '${names.name}' on ${info.subnet}`,
       async (update) => {
         update('keys and mirror');
-        const [clientPub] = await Promise.all([generateKey(info.keyPath, 'ed25519', `plumb-lab-${names.name}`), Promise.resolve(copyMirror(built.mirror.repo, mirrorDir))]);
+        copyMirror(built.mirror.repo, mirrorDir);
+        const clientPub = await generateKey(info.keyPath, 'ed25519', `plumb-lab-${names.name}`);
         writeJson(info.mirror.mirrorJsonPath, { ...built.mirror.info, url, sourcesLine: line });
         await createBridge(names.bridge, `${control}/24`);
         await startMirrorServer(mirrorDir, control, plan.port, join(dir, 'mirror.log'), (p) => {
