@@ -40,7 +40,7 @@ export async function hostExec(lab: LabInfo | string, host: string, script: stri
 export async function resetHost(ref: LabRef & { host: string; lockWaitMs?: number }): Promise<LabInfo> {
   await preflight('up');
   const { names } = resolveLab(ref);
-  const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, lab: names.name, command: 'reset', waitMs: ref.lockWaitMs ?? 60_000 });
+  const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, lab: names.name, command: 'reset', waitMs: ref.lockWaitMs ?? 10 * 60_000 });
   try {
     const info = readLab(ref);
     const h = findHost(info, ref.host);

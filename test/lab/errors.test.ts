@@ -112,10 +112,14 @@ describeLabMachine('plumb lab: clear errors', () => {
     const again = plumb(['lab', 'up', '--name', lab('f'), '--hosts', '2']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(new RegExp(`lab '${lab('f')}' is already up with 1 host`));
-    const replaced = plumb(['lab', 'up', '--name', lab('f'), '--hosts', '2', '--replace', '--json']);
+    const inventory = join(scratch, 'lab-inventory.yaml');
+    const replaced = plumb(['lab', 'up', '--name', lab('f'), '--hosts', '2', '--replace', '--json', '--inventory-out', inventory]);
     expect(replaced.code, replaced.stderr).toBe(0);
     expect((JSON.parse(replaced.stdout) as LabInfo).hosts).toHaveLength(2);
+    expect(readFileSync(inventory, 'utf8')).toContain(`name: ${lab('f')}-2`);
     expect(plumb(['lab', 'down', '--name', lab('f')]).code).toBe(0);
+    // The copy the lab wrote goes with it.
+    expect(existsSync(inventory)).toBe(false);
   });
 
   it('says the Debian archive cannot be reached, and leaves no half-built image', () => {
