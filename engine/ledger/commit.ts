@@ -1,6 +1,7 @@
 import git, { type TreeEntry } from 'isomorphic-git';
-import * as fs from 'node:fs';
+import type * as fs from 'node:fs';
 import { InvalidLedgerAuthor, LedgerBusy, LedgerCorrupt } from '../errors/index.js';
+import { ObjectReader, parseCommit, parseTree } from './objects.js';
 import { commitMessage, parseRun, serializeRun } from './record-file.js';
 import { compareAndSwapRef, readRef, type SwapOptions } from './ref-update.js';
 import { durableObjectFs, type LedgerRepo } from './repo.js';
@@ -36,24 +37,29 @@ export async function commitRuns(repo: LedgerRepo, records: RunRecord[], opts: S
   for (let attempt = 1; attempt <= 20; attempt++) {
     const old = readRef(repo.gitdir, LEDGER_REF);
     const objects = durableObjectFs();
-    const trees = new TreeCache(repo.gitdir, objects.fs);
+    const reader = new ObjectReader(repo.gitdir);
+    const trees = new TreeCache(repo.gitdir, objects.fs, reader);
     let tip = old;
-    let root = old ? (await git.readCommit({ fs, gitdir: repo.gitdir, oid: old, cache: trees.cache })).commit.tree : null;
+    let root: string | null = null;
     const committed: RunRecord[] = [];
     const existing = new Map<string, RunRecord>();
-    for (const run of todo) {
-      const path = runPath(run.id);
-      const found = await trees.lookup(root, path);
-      if (found) {
-        const { blob } = await git.readBlob({ fs, gitdir: repo.gitdir, oid: found, cache: trees.cache });
-        existing.set(run.id, parseRun(Buffer.from(blob).toString('utf8'), path));
-        continue;
+    try {
+      if (old) root = parseCommit(reader.expect(old, 'commit')).tree;
+      for (const run of todo) {
+        const path = runPath(run.id);
+        const found = trees.lookup(root, path);
+        if (found) {
+          existing.set(run.id, parseRun(reader.expect(found, 'blob').toString('utf8'), path));
+          continue;
+        }
+        const blob = await git.writeBlob({ fs: objects.fs, gitdir: repo.gitdir, blob: Buffer.from(serializeRun(run), 'utf8') });
+        root = await trees.put(root, path.split('/'), blob);
+        const when = { ...author, timestamp: Math.floor((opts.now?.() ?? new Date()).getTime() / 1000), timezoneOffset: 0 };
+        tip = await git.writeCommit({ fs: objects.fs, gitdir: repo.gitdir, commit: { message: commitMessage(run, path), tree: root, parent: tip ? [tip] : [], author: when, committer: when } });
+        committed.push(run);
       }
-      const blob = await git.writeBlob({ fs: objects.fs, gitdir: repo.gitdir, blob: Buffer.from(serializeRun(run), 'utf8') });
-      root = await trees.put(root, path.split('/'), blob);
-      const when = { ...author, timestamp: Math.floor((opts.now?.() ?? new Date()).getTime() / 1000), timezoneOffset: 0 };
-      tip = await git.writeCommit({ fs: objects.fs, gitdir: repo.gitdir, commit: { message: commitMessage(run, path), tree: root, parent: tip ? [tip] : [], author: when, committer: when } });
-      committed.push(run);
+    } finally {
+      reader.close();
     }
     if (!committed.length) return { tip: old, committed, existing };
     objects.sync();
@@ -64,29 +70,29 @@ export async function commitRuns(repo: LedgerRepo, records: RunRecord[], opts: S
 
 /** Reads trees once and writes changed ones bottom-up; the ledger only ever adds a path, never changes one. */
 class TreeCache {
-  readonly cache = {};
   private readonly read = new Map<string, TreeEntry[]>();
 
   constructor(
     private readonly gitdir: string,
     private readonly writeFs: typeof fs,
+    private readonly reader: ObjectReader,
   ) {}
 
-  async entries(oid: string | null): Promise<TreeEntry[]> {
+  entries(oid: string | null): TreeEntry[] {
     if (!oid) return [];
     let e = this.read.get(oid);
     if (!e) {
-      e = (await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache })).tree;
+      e = parseTree(this.reader.expect(oid, 'tree')).map((t) => ({ mode: t.mode === '40000' ? '040000' : t.mode, path: t.name, oid: t.oid, type: t.mode === '40000' ? 'tree' : t.mode === '160000' ? 'commit' : 'blob' }));
       this.read.set(oid, e);
     }
     return e;
   }
 
-  async lookup(root: string | null, path: string): Promise<string | null> {
+  lookup(root: string | null, path: string): string | null {
     let oid = root;
     const parts = path.split('/');
     for (const [i, name] of parts.entries()) {
-      const entry = (await this.entries(oid)).find((e) => e.path === name);
+      const entry = this.entries(oid).find((e) => e.path === name);
       if (!entry) return null;
       const last = i === parts.length - 1;
       if (entry.type !== (last ? 'blob' : 'tree')) throw new LedgerCorrupt(`the ledger has a ${entry.type} at ${parts.slice(0, i + 1).join('/')}`, { path });
@@ -96,7 +102,7 @@ class TreeCache {
   }
 
   async put(tree: string | null, parts: string[], blob: string): Promise<string> {
-    const entries = [...(await this.entries(tree))];
+    const entries = [...this.entries(tree)];
     const [name, ...rest] = parts as [string, ...string[]];
     const at = entries.findIndex((e) => e.path === name);
     if (!rest.length) {

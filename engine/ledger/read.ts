@@ -1,8 +1,7 @@
-import git from 'isomorphic-git';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { LedgerCorrupt, UsageError } from '../errors/index.js';
-import { gitReadFs } from '../model/git-fs.js';
+import { ObjectReader, parseCommit, parseTree } from './objects.js';
 import { parseRun } from './record-file.js';
 import { readRef } from './ref-update.js';
 import { ensureStateDir, locateRepo, writeFileAtomic, type LedgerRepo } from './repo.js';
@@ -45,24 +44,18 @@ export async function readLedger(repoRoot: string): Promise<Ledger> {
   if (!tip) return { tip: null, entries: [] };
   const cached = loadCache(repo);
   if (cached?.tip === tip) return { tip, entries: cached.entries };
-  const gfs = gitReadFs();
-  const cache = {};
-  let root: string;
-  try {
-    root = (await git.readCommit({ fs: gfs, gitdir: repo.gitdir, oid: tip, cache })).commit.tree;
-  } catch (e) {
-    throw new LedgerCorrupt(`cannot read the ledger commit ${tip}: ${(e as Error).message}`, { tip }, e);
-  }
+  const objects = new ObjectReader(repo.gitdir);
   const oldDirs = cached?.dirs ?? {};
   const oldByDir = new Map<string, LedgerEntry[]>();
   for (const e of cached?.entries ?? []) {
     const dir = e.path.slice(0, e.path.lastIndexOf('/'));
-    oldByDir.set(dir, [...(oldByDir.get(dir) ?? []), e]);
+    const list = oldByDir.get(dir);
+    if (list) list.push(e);
+    else oldByDir.set(dir, [e]);
   }
   const dirs: Record<string, string> = {};
   const entries: LedgerEntry[] = [];
-  const blobs: Array<{ path: string; oid: string }> = [];
-  const walk = async (path: string, oid: string, depth: number): Promise<void> => {
+  const walk = (path: string, oid: string, depth: number): void => {
     dirs[path] = oid;
     if (oldDirs[path] === oid) {
       // Same tree, same runs below it: take them (and their folders) from the cache.
@@ -71,29 +64,23 @@ export async function readLedger(repoRoot: string): Promise<Ledger> {
       for (const [d, list] of oldByDir) if (d === path || d.startsWith(below)) entries.push(...list);
       return;
     }
-    const { tree } = await git.readTree({ fs: gfs, gitdir: repo.gitdir, oid, cache });
-    for (const e of tree) {
-      const p = path ? `${path}/${e.path}` : e.path;
-      if (depth < 4 && e.type === 'tree' && (depth > 0 || e.path === 'runs')) await walk(p, e.oid, depth + 1);
-      else if (depth === 4 && e.type === 'blob' && e.path.endsWith('.json') && isRunId(e.path.slice(0, -5))) blobs.push({ path: p, oid: e.oid });
+    for (const e of parseTree(objects.expect(oid, 'tree'))) {
+      const p = path ? `${path}/${e.name}` : e.name;
+      if (depth < 4 && e.mode === '40000' && (depth > 0 || e.name === 'runs')) walk(p, e.oid, depth + 1);
+      else if (depth === 4 && e.mode !== '40000' && e.name.endsWith('.json') && isRunId(e.name.slice(0, -5))) {
+        const text = objects.expect(e.oid, 'blob').toString('utf8');
+        entries.push({ path: p, blob: e.oid, run: parseRun(text, `${LEDGER_REF}:${p}`) });
+      }
       // Anything else does not belong on the ledger; `plumb history --verify` reports it.
     }
   };
   try {
-    await walk('', root, 0);
-    // Blob reads are async file reads: a few dozen in flight keep the disk busy instead of idle.
-    let next = 0;
-    const read = async () => {
-      while (next < blobs.length) {
-        const b = blobs[next++]!;
-        const { blob } = await git.readBlob({ fs: gfs, gitdir: repo.gitdir, oid: b.oid, cache });
-        entries.push({ path: b.path, blob: b.oid, run: parseRun(Buffer.from(blob).toString('utf8'), `${LEDGER_REF}:${b.path}`) });
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, read));
+    walk('', parseCommit(objects.expect(tip, 'commit')).tree, 0);
   } catch (e) {
     if (e instanceof LedgerCorrupt) throw e;
     throw new LedgerCorrupt(`cannot read the ledger at ${tip.slice(0, 12)}: ${(e as Error).message}`, { tip }, e);
+  } finally {
+    objects.close();
   }
   entries.sort((a, b) => (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0));
   saveCache(repo, { v: CACHE_VERSION, tip, dirs, entries });

@@ -1,7 +1,4 @@
-import git from 'isomorphic-git';
-import { createHash } from 'node:crypto';
-import { LedgerCorrupt } from '../errors/index.js';
-import { gitReadFs } from '../model/git-fs.js';
+import { ObjectReader, parseCommit, parseTree, type TreeEntry } from './objects.js';
 import { parseRun, serializeRun } from './record-file.js';
 import { inspectJournals, type JournalInfo } from './recover.js';
 import { readRef } from './ref-update.js';
@@ -28,12 +25,6 @@ export interface LedgerReport {
   journals: Array<Pick<JournalInfo, 'id' | 'path' | 'state'>>;
 }
 
-interface Entry {
-  mode: string;
-  name: string;
-  oid: string;
-}
-
 const RUN_FILE = /^runs\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)\.json$/;
 
 /**
@@ -47,47 +38,45 @@ export async function verifyLedger(repoRoot: string): Promise<LedgerReport> {
   const problems: LedgerProblem[] = [];
   const notices: LedgerProblem[] = [];
   const tip = readRef(repo.gitdir, LEDGER_REF);
-  const gfs = gitReadFs();
-  const cache = {};
-  const read = async (oid: string, want: string): Promise<Buffer> => {
-    const { type, object } = await git.readObject({ fs: gfs, gitdir: repo.gitdir, oid, format: 'content', cache });
-    const bytes = Buffer.from(object as Uint8Array);
-    if (type !== want) throw new LedgerCorrupt(`object ${oid} is a ${type}, expected a ${want}`);
-    const sum = createHash('sha1').update(`${type} ${bytes.length}\0`).update(bytes).digest('hex');
-    if (sum !== oid) throw new LedgerCorrupt(`object ${oid} does not hash to its id (${sum}): it was altered on disk`);
-    return bytes;
-  };
-  const trees = new Map<string, Entry[]>();
-  const tree = async (oid: string): Promise<Entry[]> => {
+  const objects = new ObjectReader(repo.gitdir);
+  const trees = new Map<string, TreeEntry[]>();
+  const tree = (oid: string): TreeEntry[] => {
     let e = trees.get(oid);
-    if (!e) trees.set(oid, (e = parseTree(await read(oid, 'tree'))));
+    if (!e) trees.set(oid, (e = parseTree(objects.expect(oid, 'tree'))));
     return e;
   };
-  const added = async (a: string | null, b: string, prefix: string, out: Array<{ path: string; kind: string; oid: string; mode: string }>) => {
+  const commits = new Map<string, ReturnType<typeof parseCommit>>();
+  const commitOf = (oid: string) => {
+    let c = commits.get(oid);
+    if (!c) commits.set(oid, (c = parseCommit(objects.expect(oid, 'commit'))));
+    return c;
+  };
+  const added = (a: string | null, b: string, prefix: string, out: Array<{ path: string; kind: string; oid: string; mode: string }>) => {
     if (a === b) return;
-    const ea = new Map((a ? await tree(a) : []).map((e) => [e.name, e]));
-    const eb = new Map((await tree(b)).map((e) => [e.name, e]));
+    const ea = new Map((a ? tree(a) : []).map((e) => [e.name, e]));
+    const eb = new Map(tree(b).map((e) => [e.name, e]));
     for (const name of new Set([...ea.keys(), ...eb.keys()])) {
       const x = ea.get(name);
       const y = eb.get(name);
       const path = prefix + name;
       if (x && !y) out.push({ path, kind: 'removed', oid: x.oid, mode: x.mode });
       else if (y && (!x || x.oid !== y.oid || x.mode !== y.mode)) {
-        if (y.mode === '40000' && (!x || x.mode === '40000')) await added(x?.oid ?? null, y.oid, `${path}/`, out);
+        if (y.mode === '40000' && (!x || x.mode === '40000')) added(x?.oid ?? null, y.oid, `${path}/`, out);
         else out.push({ path, kind: x ? 'changed' : 'added', oid: y.oid, mode: y.mode });
       }
     }
   };
 
-  let commits = 0;
+  let count = 0;
   let runs = 0;
   let oid = tip;
   while (oid) {
-    commits++;
+    count++;
     const at = (message: string, extra: Partial<LedgerProblem> = {}) => problems.push({ commit: oid!, ...extra, message });
     let commit: { tree: string; parents: string[]; message: string };
     try {
-      commit = parseCommit(await read(oid, 'commit'));
+      commit = commitOf(oid);
+      commits.delete(oid); // walked once: keep memory flat on long ledgers
     } catch (e) {
       at(`cannot read the commit: ${(e as Error).message}`);
       break;
@@ -96,9 +85,9 @@ export async function verifyLedger(repoRoot: string): Promise<LedgerReport> {
     const parent = commit.parents[0] ?? null;
     let parentTree: string | null = null;
     try {
-      if (parent) parentTree = parseCommit(await read(parent, 'commit')).tree;
+      if (parent) parentTree = commitOf(parent).tree;
       const changes: Array<{ path: string; kind: string; oid: string; mode: string }> = [];
-      await added(parentTree, commit.tree, '', changes);
+      added(parentTree, commit.tree, '', changes);
       const adds = changes.filter((c) => c.kind === 'added');
       for (const c of changes.filter((c) => c.kind !== 'added')) at(`${c.path}${c.mode === '40000' ? '/ (with every run in it)' : ''} was ${c.kind}: runs are only ever added`, { path: c.path });
       if (adds.length !== 1) at(`adds ${adds.length} files; each ledger commit adds one run`);
@@ -111,7 +100,7 @@ export async function verifyLedger(repoRoot: string): Promise<LedgerReport> {
           continue;
         }
         if (c.mode !== '100644') at(`${c.path} has mode ${c.mode}`, { path: c.path, run: id });
-        const text = (await read(c.oid, 'blob')).toString('utf8');
+        const text = objects.expect(c.oid, 'blob').toString('utf8');
         try {
           const run = parseRun(text, c.path);
           if (run.id !== id) at(`${c.path} holds run ${run.id}`, { path: c.path, run: id });
@@ -126,35 +115,15 @@ export async function verifyLedger(repoRoot: string): Promise<LedgerReport> {
       at(`cannot read its trees: ${(e as Error).message}`);
       break;
     }
+    // A commit's trees are needed again only by the next round, as its parent's: keep memory bounded on long ledgers.
+    if (trees.size > 20_000) trees.clear();
     oid = parent;
   }
+  objects.close();
   const journals = await inspectJournals(repoRoot);
   for (const j of journals) {
     if (j.state === 'conflict') problems.push({ run: j.id, path: j.path, message: 'a journal of a run the ledger holds with a different head was kept aside' });
     else notices.push({ run: j.id, path: j.path, message: `journal ${j.state === 'running' ? 'of a run in progress' : j.state === 'foreign' ? 'written on another machine' : 'of an interrupted run, committed by the next run'}` });
   }
-  return { ok: problems.length === 0, tip, commits, runs, problems, notices, journals: journals.map(({ id, path, state }) => ({ id, path, state })) };
-}
-
-function parseCommit(bytes: Buffer): { tree: string; parents: string[]; message: string } {
-  const text = bytes.toString('utf8');
-  const split = text.indexOf('\n\n');
-  const headers = (split < 0 ? text : text.slice(0, split)).split('\n');
-  const tree = headers.find((h) => h.startsWith('tree '))?.slice(5);
-  if (!tree) throw new LedgerCorrupt('a commit without a tree');
-  return { tree, parents: headers.filter((h) => h.startsWith('parent ')).map((h) => h.slice(7)), message: split < 0 ? '' : text.slice(split + 2) };
-}
-
-/** Raw tree format: `<mode> <name>\0<20-byte id>` repeated. */
-function parseTree(bytes: Buffer): Entry[] {
-  const out: Entry[] = [];
-  let i = 0;
-  while (i < bytes.length) {
-    const sp = bytes.indexOf(0x20, i);
-    const nul = bytes.indexOf(0, sp);
-    if (sp < 0 || nul < 0 || nul + 21 > bytes.length) throw new LedgerCorrupt('a malformed tree');
-    out.push({ mode: bytes.subarray(i, sp).toString(), name: bytes.subarray(sp + 1, nul).toString('utf8'), oid: bytes.subarray(nul + 1, nul + 21).toString('hex') });
-    i = nul + 21;
-  }
-  return out;
+  return { ok: problems.length === 0, tip, commits: count, runs, problems, notices, journals: journals.map(({ id, path, state }) => ({ id, path, state })) };
 }
