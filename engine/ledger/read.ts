@@ -119,7 +119,15 @@ export function sinceFilter(since: string): (r: RunRecord) => boolean {
 function loadCache(repo: LedgerRepo): CacheDoc | undefined {
   try {
     const doc = JSON.parse(fs.readFileSync(join(repo.stateDir, 'cache', CACHE_FILE), 'utf8')) as CacheDoc;
-    return doc.v === CACHE_VERSION && typeof doc.tip === 'string' && Array.isArray(doc.entries) ? doc : undefined;
+    // Anything odd and the cache is ignored: it is only ever a shortcut to what git holds.
+    const sane =
+      doc?.v === CACHE_VERSION &&
+      typeof doc.tip === 'string' &&
+      doc.dirs !== null &&
+      typeof doc.dirs === 'object' &&
+      Array.isArray(doc.entries) &&
+      doc.entries.every((e) => typeof e?.path === 'string' && typeof e.blob === 'string' && typeof e.run?.id === 'string' && Array.isArray(e.run.hosts));
+    return sane ? doc : undefined;
   } catch {
     return undefined;
   }

@@ -68,8 +68,10 @@ describe('the ledger in a real git repository', () => {
     await record(repo, ids[2]!, 32);
     const third = await readRuns(repo);
     expect(third.map((r) => r.id)).toEqual(ids);
-    writeFileSync(join(repo, '.plumb/cache/ledger-runs.json'), '{"v":1,"tip":');
-    expect(await readRuns(repo)).toEqual(third);
+    for (const junk of ['{"v":1,"tip":', '{"v":1,"tip":"x","dirs":{},"entries":[{"path":3}]}', 'null']) {
+      writeFileSync(join(repo, '.plumb/cache/ledger-runs.json'), junk);
+      expect(await readRuns(repo)).toEqual(third);
+    }
     rmSync(join(repo, '.plumb/cache'), { recursive: true });
     gitOk(repo, ['gc', '-q', '--prune=now']);
     gitOk(repo, ['pack-refs', '--all']);
@@ -95,6 +97,20 @@ describe('the ledger in a real git repository', () => {
     const push = git(repo, ['push', '-q', bare, `${LEDGER_REF}:${LEDGER_REF}`]);
     expect(push.code).not.toBe(0);
     expect(push.stderr).toMatch(/non-fast-forward|rejected/);
+  });
+
+  it('works from a linked worktree: refs and objects are the common ones, journals stay in the worktree', async () => {
+    const repo = workingRepo();
+    await record(repo, ids[0]!, 25);
+    const wt = `${repo}-wt`;
+    gitOk(repo, ['worktree', 'add', '-q', wt, '-b', 'side']);
+    await record(wt, ids[1]!, 26);
+    expect((await readRuns(repo)).map((r) => r.id)).toEqual(ids.slice(0, 2));
+    expect((await readRuns(wt)).map((r) => r.id)).toEqual(ids.slice(0, 2));
+    expect(gitOk(repo, ['rev-list', '--count', LEDGER_REF]).trim()).toBe('2');
+    expect(existsSync(join(wt, '.plumb/.gitignore'))).toBe(true);
+    expect(gitOk(wt, ['status', '--porcelain'])).toBe('');
+    expect(git(repo, ['fsck', '--strict', '--no-dangling']).code).toBe(0);
   });
 
   it('commits every run exactly once when many writers race in one process', async () => {
