@@ -43,3 +43,4 @@ export * from './apply.js';
 export * from './lab.js';
 export * from './advisories.js';
 export * from './ledger.js';
+export * from './vulns.js';

@@ -64,6 +64,7 @@ export function buildModel(commit: string | null, checked: Array<CheckedFile | n
   // Where a ring list or board was first declared, so a second declaration can point at both.
   let ringsFrom: Provenance | undefined;
   let boardFrom: Provenance | undefined;
+  let policyFrom: Provenance | undefined;
   const seen = new Map<string, Provenance>();
   const reportedFirst = new Set<string>();
   // Both declarations get a problem, so a pull-request annotation lands on each file involved.
@@ -153,6 +154,16 @@ export function buildModel(commit: string | null, checked: Array<CheckedFile | n
               const e = withSource(m, `/board/members/${i}`);
               if (unique('board member', m.id, e.source)) model.board.set(m.id, e);
             });
+          }
+        }
+        if (inv.policy && !badAt('/policy')) {
+          const src = at(doc, '/policy');
+          if (policyFrom) {
+            problems.push(problemAt(src, 'duplicate-section', 'the policy is declared in more than one file', { hint: `one review decides it; also declared at ${policyFrom.file}:${policyFrom.line}` }));
+            problems.push(problemAt(policyFrom, 'duplicate-section', 'the policy is declared in more than one file', { hint: `also declared at ${src.file}:${src.line}` }));
+          } else {
+            policyFrom = src;
+            model.policy = withSource(inv.policy, '/policy');
           }
         }
         break;

@@ -601,6 +601,12 @@ kev_catalog?: string
  * A deadline never falls after the catalog's dueDate for a known-exploited vulnerability. Default: true.
  */
 kev_due_dates?: boolean
+/**
+ * The internal package mirrors hosts install from (SP 800-40 2.8). `plumb vulns` reads their signed indexes to tell whether a fix is available, and `plumb propose` takes the fixed binary versions from them.
+ * 
+ * @maxItems 64
+ */
+mirrors?: PolicyMirror[]
 }
 /**
  * Points added to a vulnerability's score. Missing entries keep their defaults.
@@ -671,6 +677,43 @@ min_score: number
  */
 deadline: (string | number)
 }
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "PolicyMirror".
+ */
+
+export interface PolicyMirror {
+/**
+ * The repository's base URL, as in sources.list: http://mirror.example.org/debian/.
+ */
+url: string
+/**
+ * Distributions under dists/, e.g. [bookworm, bookworm-security, bookworm-updates].
+ * 
+ * @minItems 1
+ */
+suites: [string, ...(string)[]]
+/**
+ * Default: [main].
+ * 
+ * @minItems 1
+ */
+components?: [string, ...(string)[]]
+/**
+ * Binary indexes to read (Architecture: all packages are in each of them). Default: [amd64].
+ * 
+ * @minItems 1
+ */
+architectures?: [string, ...(string)[]]
+platform: Platform
+/**
+ * The OpenPGP public key(s) the mirror's InRelease must be signed with (a binary keyring, as gpgv reads it), relative to the repository root; an index that fails gpgv is never used.
+ */
+keyring: string
+}
+/**
+ * The hosts this mirror serves, e.g. { os: debian, versions: '>= 12, < 13' }.
+ */
 
 /**
  * A file under remediations/: one entry of the organization's remediation database (SP 800-40 2.5).

@@ -7,6 +7,7 @@ import type {
   MaintenanceWindow,
   ManagedFile,
   Platform,
+  Policy as PolicyDocument,
   RemediationDocument,
   Ring as RingDocument,
   ServiceState,
@@ -31,6 +32,7 @@ export type BaselineEntry = BaselineDocument & Sourced;
 export type RemediationEntry = RemediationDocument & Sourced;
 export type ApprovalEntry = ApprovalDocument & Sourced;
 export type ExceptionEntry = ExceptionDocument & Sourced;
+export type PolicyEntry = PolicyDocument & Sourced;
 
 /** One requirement of a resolved baseline; `source` is where it was declared, possibly in a parent. */
 export interface RequiredPackageReq extends Sourced {
@@ -87,6 +89,8 @@ export interface Model {
   remediations: Map<string, RemediationEntry>;
   approvals: Map<string, ApprovalEntry>;
   exceptions: Map<string, ExceptionEntry>;
+  /** The inventory's `policy` section (declared in one file); absent = every default (engine/prioritize). */
+  policy?: PolicyEntry;
 }
 
 export function emptyModel(commit: string | null): Model {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Vulnerability } from '../advisories/match.js';
 import type { HostEntry, SystemEntry } from '../model/types.js';
-import { DEFAULT_POLICY, loadKev, loadPolicy, parseDuration, parseKev, policyFromSnapshot, prioritize, resolvePolicy, type KevCatalog } from './index.js';
+import { loadRepository, loadSnapshot } from '../model/load.js';
+import { DEFAULT_POLICY, loadKev, loadKevAt, parseDuration, parseKev, policyOf, prioritize, resolvePolicy, type KevCatalog } from './index.js';
 
 const src = { file: 'inventory/x.yaml', line: 1, col: 1, pointer: '', commit: null };
 const system = (name: string, impact: 'low' | 'moderate' | 'high'): SystemEntry => ({ name, impact, owner: 'o', source: src });
@@ -132,20 +134,25 @@ describe('policy', () => {
 
   const snap = (files: Record<string, string>) => ({ commit: null, files: Object.entries(files).map(([path, text]) => ({ path, bytes: new TextEncoder().encode(text) })) });
 
-  it('reads the inventory policy, located; a second declaration or a schema error is a problem', () => {
-    const ok = policyFromSnapshot(snap({ 'inventory/hosts.yaml': 'hosts: []\n', 'inventory/policy.yaml': 'policy:\n  weights:\n    known_exploited: 20\n' }));
+  it('reads the inventory policy through the model, located; a second declaration or a schema error is a located problem', () => {
+    const load = (files: Record<string, string>) => loadSnapshot(snap(files), { now: new Date('2026-01-01T00:00:00Z') });
+    const ok = load({ 'inventory/hosts.yaml': 'hosts: []\n', 'inventory/policy.yaml': 'policy:\n  weights:\n    known_exploited: 20\n' });
     expect(ok.problems).toEqual([]);
-    expect(ok.policy.weights.knownExploited).toBe(20);
-    expect(ok.source).toMatchObject({ file: 'inventory/policy.yaml', line: 1 });
-    const twice = policyFromSnapshot(snap({ 'inventory/a.yaml': 'policy: {}\n', 'inventory/b.yaml': 'policy: {}\n' }));
-    expect(twice.problems).toEqual([expect.objectContaining({ code: 'duplicate-section', file: 'inventory/b.yaml' })]);
-    const bad = policyFromSnapshot(snap({ 'inventory/p.yaml': 'policy:\n  tiers:\n    - { name: x, min_score: -1, deadline: soon }\n  kev_catalog: /etc/passwd.json\n' }));
+    expect(policyOf(ok.model).weights.knownExploited).toBe(20);
+    expect(ok.model.policy?.source).toMatchObject({ file: 'inventory/policy.yaml', line: 1 });
+    const twice = load({ 'inventory/a.yaml': 'policy: {}\n', 'inventory/b.yaml': 'policy: {}\n' });
+    expect(twice.problems.map((p) => [p.code, p.file])).toEqual([
+      ['duplicate-section', 'inventory/a.yaml'],
+      ['duplicate-section', 'inventory/b.yaml'],
+    ]);
+    const bad = load({ 'inventory/p.yaml': 'policy:\n  tiers:\n    - { name: x, min_score: -1, deadline: soon }\n  kev_catalog: /etc/passwd.json\n' });
     expect(bad.problems.map((p) => [p.pointer, p.line]).sort()).toEqual([
       ['/policy/kev_catalog', 4],
       ['/policy/tiers/0/deadline', 3],
       ['/policy/tiers/0/min_score', 3],
     ]);
-    expect(policyFromSnapshot(snap({ 'inventory/h.yaml': 'hosts: []\n' })).policy).toEqual(DEFAULT_POLICY);
+    expect(bad.model.policy).toBeUndefined();
+    expect(policyOf(load({ 'inventory/h.yaml': 'hosts: []\n' }).model)).toEqual(DEFAULT_POLICY);
   });
 });
 
@@ -175,26 +182,33 @@ describe('known-exploited catalog', () => {
 });
 
 describe('reading the policy and the catalog from a repository', () => {
-  it("the example organization's inventory/policy.yaml writes out exactly the defaults", () => {
-    const { policy, source } = loadPolicy(fileURLToPath(new URL('../..', import.meta.url)));
-    expect(policy).toEqual(DEFAULT_POLICY);
-    expect(source).toMatchObject({ file: 'inventory/policy.yaml' });
+  it("the example organization's inventory/policy.yaml writes out exactly the defaults", async () => {
+    const { model } = await loadRepository(fileURLToPath(new URL('../..', import.meta.url)));
+    expect(policyOf(model)).toEqual(DEFAULT_POLICY);
+    expect(model.policy?.source).toMatchObject({ file: 'inventory/policy.yaml' });
   });
 
-  it('loads the catalog the policy names; a missing or broken one is E_KEV_CATALOG; a broken policy is E_POLICY', () => {
+  it('loads the catalog the policy names, from the working tree or a commit; a missing or broken one is E_KEV_CATALOG', async () => {
     const root = mkdtempSync(join(tmpdir(), 'plumb-kev-'));
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=T', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' }).trim();
     try {
       mkdirSync(join(root, 'inventory'));
       mkdirSync(join(root, 'advisories/kev'), { recursive: true });
       writeFileSync(join(root, 'inventory/policy.yaml'), 'policy:\n  kev_catalog: advisories/kev/kev.json\n');
-      const { policy } = loadPolicy(root);
+      const policy = policyOf((await loadRepository(root)).model);
       expect(() => loadKev(root, policy.kevCatalog!)).toThrow(expect.objectContaining({ code: 'E_KEV_CATALOG' }));
       writeFileSync(join(root, 'advisories/kev/kev.json'), '{"title": "x"}');
       expect(() => loadKev(root, policy.kevCatalog!)).toThrow(expect.objectContaining({ code: 'E_KEV_CATALOG' }));
       writeFileSync(join(root, 'advisories/kev/kev.json'), kevJson([{ cveID: 'CVE-2024-3094', dateAdded: '2024-04-01' }]));
       expect([...loadKev(root, policy.kevCatalog!).catalog.entries.keys()]).toEqual(['CVE-2024-3094']);
-      writeFileSync(join(root, 'inventory/policy.yaml'), 'policy:\n  weights: { severity: { critical: lots } }\n');
-      expect(() => loadPolicy(root)).toThrow(expect.objectContaining({ code: 'E_POLICY' }));
+      git('init', '-q', '-b', 'main');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'catalog');
+      const commit = git('rev-parse', 'HEAD');
+      writeFileSync(join(root, 'advisories/kev/kev.json'), kevJson([{ cveID: 'CVE-2021-44228', dateAdded: '2021-12-10' }]));
+      expect([...(await loadKevAt(root, commit, policy.kevCatalog!)).catalog.entries.keys()]).toEqual(['CVE-2024-3094']);
+      expect([...(await loadKevAt(root, null, policy.kevCatalog!)).catalog.entries.keys()]).toEqual(['CVE-2021-44228']);
+      await expect(loadKevAt(root, commit, 'advisories/kev/other.json')).rejects.toMatchObject({ code: 'E_KEV_CATALOG' });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,5 +1,4 @@
 /** Prioritization (SP 800-40 2.4): policy from the inventory, a known-exploited catalog, and the ordered work list. */
-export { DEFAULT_POLICY, parseDuration, resolvePolicy, tierOf, type Policy, type Tier } from './policy.js';
-export { loadPolicy, policyFromSnapshot } from './policy-load.js';
-export { loadKev, parseKev, type KevCatalog, type KevEntry } from './kev.js';
-export { prioritize, type HostMatches, type PrioritizeInput, type Reason, type WorkItem, type WorkList } from './worklist.js';
+export { DEFAULT_POLICY, parseDuration, policyOf, resolvePolicy, tierOf, type Mirror, type Policy, type Tier } from './policy.js';
+export { loadKev, loadKevAt, parseKev, type KevCatalog, type KevEntry } from './kev.js';
+export { groupByVulnerability, itemOf, itemOrder, prioritize, type HostMatches, type PrioritizeInput, type Reason, type WorkItem, type WorkList } from './worklist.js';

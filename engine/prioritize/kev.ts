@@ -4,6 +4,7 @@ import { check, compile } from '../advisories/check.js';
 import { parseJson } from '../advisories/json-text.js';
 import { KevCatalogInvalid } from '../errors/advisories.js';
 import type { Problem } from '../model/problem.js';
+import { readRepoFile } from '../model/source.js';
 
 /**
  * A known-exploited-vulnerabilities catalog in CISA's KEV JSON format:
@@ -86,6 +87,18 @@ export function loadKev(root: string, rel: string): { catalog: KevCatalog; probl
   } catch (e) {
     throw new KevCatalogInvalid(rel, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
   }
+  return usable(rel, bytes);
+}
+
+/** The catalog as it is in a commit (null: the working tree), so that `--ref` judges with that commit's catalog. */
+export async function loadKevAt(root: string, commit: string | null, rel: string): Promise<{ catalog: KevCatalog; problems: Problem[] }> {
+  if (!commit) return loadKev(root, rel);
+  const bytes = await readRepoFile(root, commit, rel);
+  if (!bytes) throw new KevCatalogInvalid(rel, `no such file in commit ${commit.slice(0, 12)}`);
+  return usable(rel, bytes);
+}
+
+function usable(rel: string, bytes: Uint8Array): { catalog: KevCatalog; problems: Problem[] } {
   const r = parseKev(rel, bytes);
   if (!r.catalog) throw new KevCatalogInvalid(rel, r.problems[0]?.message ?? 'not a KEV catalog');
   return { catalog: r.catalog, problems: r.problems };

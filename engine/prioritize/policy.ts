@@ -1,5 +1,6 @@
-import type { Policy as PolicyDocument } from '../model/types.generated.js';
+import type { Platform, Policy as PolicyDocument } from '../model/types.generated.js';
 import type { Severity } from '../advisories/types.js';
+import type { Model } from '../model/types.js';
 
 /**
  * The prioritization policy with every default filled in. The inventory's `policy` section (schema:
@@ -29,6 +30,20 @@ export interface Policy {
   exposureTags: string[];
   kevCatalog?: string;
   kevDueDates: boolean;
+  /** The internal mirrors hosts install from, with defaults filled in; empty = none declared. */
+  mirrors: Mirror[];
+}
+
+/** An internal apt mirror (inventory `policy.mirrors`): where fixes come from (SP 800-40 2.8). */
+export interface Mirror {
+  /** Base URL, always ending in '/'. */
+  url: string;
+  suites: string[];
+  components: string[];
+  architectures: string[];
+  platform: Platform;
+  /** Repository-relative path of the binary OpenPGP keyring its InRelease must verify against. */
+  keyring: string;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -49,6 +64,7 @@ export const DEFAULT_POLICY: Policy = {
   ],
   exposureTags: ['internet-facing'],
   kevDueDates: true,
+  mirrors: [],
 };
 
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -83,10 +99,23 @@ export function resolvePolicy(doc: PolicyDocument | undefined): Policy {
     exposureTags: doc?.exposure_tags ?? d.exposureTags,
     ...(doc?.kev_catalog ? { kevCatalog: doc.kev_catalog } : {}),
     kevDueDates: doc?.kev_due_dates ?? d.kevDueDates,
+    mirrors: (doc?.mirrors ?? []).map((m) => ({
+      url: m.url.endsWith('/') ? m.url : `${m.url}/`,
+      suites: [...m.suites],
+      components: m.components ? [...m.components] : ['main'],
+      architectures: m.architectures ? [...m.architectures] : ['amd64'],
+      platform: m.platform,
+      keyring: m.keyring,
+    })),
   };
 }
 
 /** The tier a score falls into: the one with the highest min_score it reaches, else the lowest tier. */
 export function tierOf(policy: Policy, score: number): Tier {
   return policy.tiers.find((t) => score >= t.minScore) ?? policy.tiers[policy.tiers.length - 1]!;
+}
+
+/** The model's policy (the inventory's `policy` section, validated and located by the loader) over the defaults. */
+export function policyOf(model: Pick<Model, 'policy'>): Policy {
+  return resolvePolicy(model.policy);
 }

@@ -71,15 +71,20 @@ export function prioritize(input: PrioritizeInput): WorkList {
     suppressed += vulnerabilities.length - live.length;
     for (const group of groupByVulnerability(live)) items.push(itemOf(host, group, input));
   }
-  const rank = new Map(policy.tiers.map((t, i) => [t.name, i]));
-  items.sort((a, b) => rank.get(a.tier)! - rank.get(b.tier)! || a.deadline.localeCompare(b.deadline) || b.score - a.score || a.host.localeCompare(b.host) || a.vulnerability.localeCompare(b.vulnerability));
+  items.sort(itemOrder(policy));
   const byTier: Record<string, number> = Object.fromEntries(policy.tiers.map((t) => [t.name, 0]));
   for (const i of items) byTier[i.tier]!++;
   return { generatedAt: now.toISOString(), items, suppressed, byTier };
 }
 
+/** The work list's order: tier, then deadline, then score (highest first), then host and vulnerability. */
+export function itemOrder(policy: Policy): (a: WorkItem, b: WorkItem) => number {
+  const rank = new Map(policy.tiers.map((t, i) => [t.name, i]));
+  return (a, b) => rank.get(a.tier)! - rank.get(b.tier)! || a.deadline.localeCompare(b.deadline) || b.score - a.score || a.host.localeCompare(b.host) || a.vulnerability.localeCompare(b.vulnerability);
+}
+
 /** Matches on one host that share any id (a DSA and the tracker's CVE entries it fixes) are one vulnerability to work on. */
-function groupByVulnerability(list: readonly Vulnerability[]): Vulnerability[][] {
+export function groupByVulnerability(list: readonly Vulnerability[]): Vulnerability[][] {
   const parent = list.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const owner = new Map<string, number>();
@@ -98,7 +103,8 @@ function groupByVulnerability(list: readonly Vulnerability[]): Vulnerability[][]
   return [...groups.values()];
 }
 
-function itemOf(host: string, group: Vulnerability[], input: PrioritizeInput): WorkItem {
+/** One work item from matches on one host that are one vulnerability (see groupByVulnerability). */
+export function itemOf(host: string, group: readonly Vulnerability[], input: Omit<PrioritizeInput, 'matches'>): WorkItem {
   const { policy, model, kev, now } = input;
   const w = policy.weights;
   const h = model.hosts.get(host);
@@ -163,7 +169,7 @@ function itemOf(host: string, group: Vulnerability[], input: PrioritizeInput): W
 }
 
 /** Each installed package once, with the highest fix any of the grouped advisories asks for. */
-function packagesOf(group: Vulnerability[]): WorkItem['packages'] {
+function packagesOf(group: readonly Vulnerability[]): WorkItem['packages'] {
   const byName = new Map<string, WorkItem['packages'][number]>();
   for (const v of group) {
     const prev = byName.get(v.package);

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { Assessor } from '../../advisories/assess.js';
+import { buildIndex } from '../../advisories/match.js';
+import { readMirror } from '../../advisories/mirror-fetch.js';
+import type { MirrorPackages } from '../../advisories/mirror-index.js';
+import { loadStore } from '../../advisories/store.js';
+import { gatherAll } from '../../facts/gather.js';
+import { parseSnapshot } from '../../facts/snapshot.js';
+import type { Facts } from '../../facts/types.js';
+import type { LoadResult } from '../../model/load.js';
+import type { Problem } from '../../model/problem.js';
+import { readRepoFile } from '../../model/source.js';
+import type { HostEntry } from '../../model/types.js';
+import { loadKevAt } from '../../prioritize/kev.js';
+import { policyOf, type Policy } from '../../prioritize/policy.js';
+import { loadValidModel, progress, selectHosts } from '../common.js';
+import { buildReport, type HostReport, type VulnsReport } from './report.js';
+
+/**
+ * The I/O around the pure assessment, shared by `plumb vulns` and `plumb propose`: the desired state, the advisory
+ * store (indexed once), the policy's mirrors (read once), the hosts' facts (live, one round trip each, or a
+ * snapshot), then one Assessor over all hosts.
+ */
+
+export interface FleetOptions {
+  repo: string;
+  ref?: string;
+  host?: string[];
+  system?: string;
+  /** A facts snapshot (plumb facts --all --out FILE) instead of asking the hosts. */
+  facts?: string;
+  /** Read the policy's mirrors (default true). */
+  mirror?: boolean;
+  concurrency?: number;
+  worklist?: boolean;
+  now?: Date;
+}
+
+export interface Fleet {
+  loaded: LoadResult;
+  policy: Policy;
+  hosts: HostEntry[];
+  facts: Map<string, Facts>;
+  mirrors: MirrorPackages[] | null;
+  report: VulnsReport;
+  /** Problems of the advisory store (unreadable files): their advisories were not matched. */
+  storeProblems: Problem[];
+}
+
+export async function assessFleet(opts: FleetOptions): Promise<Fleet> {
+  const now = opts.now ?? new Date();
+  const loaded = await loadValidModel(opts.repo, opts.ref);
+  const { model } = loaded;
+  const hosts = selectHosts(model, { host: opts.host, system: opts.system });
+  const policy = policyOf(model);
+  const store = loadStore(opts.repo);
+  const index = buildIndex(store.advisories);
+  const kev = policy.kevCatalog ? (await loadKevAt(opts.repo, model.commit, policy.kevCatalog)).catalog : undefined;
+  const mirrors = opts.mirror === false ? null : await Promise.all(policy.mirrors.map((m) => readMirror(m, { keyring: (p) => readRepoFile(opts.repo, model.commit, p), now })));
+
+  const facts = new Map<string, Facts>();
+  const errors = new Map<string, { code: string; message: string }>();
+  if (opts.facts) {
+    const snap = parseSnapshot(readFileSync(opts.facts, 'utf8'), opts.facts);
+    for (const h of hosts) {
+      const f = snap.hosts[h.name];
+      if (f) facts.set(h.name, f);
+      else errors.set(h.name, snap.errors?.[h.name] ?? { code: 'E_NO_FACTS', message: `${opts.facts} has no facts for this host` });
+    }
+  } else {
+    const bar = progress('gathering facts');
+    const r = await gatherAll(hosts, model, { concurrency: opts.concurrency ?? 16, onProgress: (p) => bar.update(p.done, p.total, p.host) });
+    bar.end();
+    for (const [h, f] of r.facts) facts.set(h, f);
+    for (const [h, e] of r.errors) errors.set(h, { code: e.code, message: e.message });
+  }
+
+  const assessor = new Assessor({ model, index, mirrors, policy, kev, now });
+  const reports: HostReport[] = hosts.map((h) => {
+    const f = facts.get(h.name);
+    if (!f) return { host: h.name, system: h.system, ring: h.ring, os: null, entries: [], unorderable: [], error: errors.get(h.name) ?? { code: 'E_NO_FACTS', message: 'no facts' } };
+    return assessor.host(h, f);
+  });
+  const report = buildReport({ generatedAt: now, commit: model.commit, advisories: index.advisories, mirrors, hosts: reports, policy, worklist: Boolean(opts.worklist) });
+  return { loaded, policy, hosts, facts, mirrors, report, storeProblems: store.problems };
+}
