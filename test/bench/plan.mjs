@@ -1,0 +1,162 @@
+// npm run bench:plan — two figures:
+//  1. a no-op `plan` over 20 real lab hosts vs the floor measured in the same run: a bare ssh2 connect plus one
+//     `dpkg-query -W` per host, at the same concurrency. Target: ≤ 1.5× the floor.
+//  2. the pure diff + plan for 10,000 generated hosts × 500 packages. Target: ≤ 5 s and ≤ 2 GiB.
+// Part 1 needs root (the lab); without it only part 2 runs, and says so.
+import { spawnSync } from 'node:child_process';
+import ssh2 from 'ssh2';
+import { readFileSync } from 'node:fs';
+import { labDown, labUp } from '../../dist/engine/lab/index.js';
+import { loadRepository, loadSnapshot } from '../../dist/engine/model/load.js';
+import { gatherAll } from '../../dist/engine/facts/gather.js';
+import { factsDigest } from '../../dist/engine/facts/digest.js';
+import { assemblePlan } from '../../dist/engine/plan/assemble.js';
+import { TransportPool } from '../../dist/engine/transport/pool.js';
+import { Org } from './org-for-bench.mjs';
+
+const HOSTS = 20;
+const RUNS = 3;
+const fmt = (s) => `${s.toFixed(2)} s`;
+
+async function floorRun(lab) {
+  const key = readFileSync(lab.keyPath);
+  const t0 = performance.now();
+  await Promise.all(
+    lab.hosts.map(
+      (h) =>
+        new Promise((resolve, reject) => {
+          const c = new ssh2.Client();
+          c.on('ready', () =>
+            c.exec('dpkg-query -W', (err, stream) => {
+              if (err) return reject(err);
+              stream.on('data', () => {}).stderr.on('data', () => {});
+              stream.on('close', () => {
+                c.end();
+                resolve();
+              });
+            }),
+          )
+            .on('error', reject)
+            .connect({ host: h.address, port: h.port, username: 'root', privateKey: key, hostVerifier: () => true });
+        }),
+    ),
+  );
+  return (performance.now() - t0) / 1000;
+}
+
+async function planRun(dir) {
+  const t0 = performance.now();
+  const { model, digest } = await loadRepository(dir, 'main');
+  const hosts = [...model.hosts.values()];
+  const pool = new TransportPool({ agent: '' });
+  const { facts, errors } = await gatherAll(hosts, model, { pool, concurrency: HOSTS });
+  await pool.closeAll();
+  if (errors.size) throw new Error([...errors.values()][0].message);
+  const plan = assemblePlan(model, hosts.map((h) => ({ host: h.name, facts: facts.get(h.name), digest: factsDigest(facts.get(h.name)) })), { stateDigest: digest });
+  const secs = (performance.now() - t0) / 1000;
+  return { secs, actions: plan.summary.actions };
+}
+
+async function labPart() {
+  if (process.getuid?.() !== 0) {
+    console.log('part 1 (lab): skipped — needs root for the lab');
+    return;
+  }
+  const lab = await labUp({ name: 'benchplan', hosts: HOSTS, rings: 'pilot=2,broad', system: 'intranet', replace: true });
+  const org = new Org(`${lab.stateDir}/inventory.yaml`);
+  try {
+    // Make every host compliant first, so the measured plan is a no-op (what a scheduled run mostly sees).
+    const r = spawnSync(process.execPath, ['dist/engine/cli/main.js', '-C', org.dir, 'reconcile', '--ref', 'main'], { encoding: 'utf8', env: { ...process.env, SSH_AUTH_SOCK: '' } });
+    if (r.status !== 0 && r.status !== 2) throw new Error(`reconcile failed (${r.status}): ${r.stderr}`);
+    await floorRun(lab); // warm-up: key exchange caches, page cache
+    await planRun(org.dir);
+    const rows = [];
+    for (let i = 0; i < RUNS; i++) {
+      const floor = await floorRun(lab);
+      const plan = await planRun(org.dir);
+      rows.push({ floor, plan: plan.secs, actions: plan.actions });
+    }
+    for (const [i, r] of rows.entries()) console.log(`run ${i + 1}: floor ${fmt(r.floor)}  plan ${fmt(r.plan)}  ratio ${(r.plan / r.floor).toFixed(2)}×  (${r.actions} actions)`);
+    const ratios = rows.map((r) => r.plan / r.floor).sort((a, b) => a - b);
+    const median = ratios[Math.floor(ratios.length / 2)];
+    console.log(`no-op plan over ${HOSTS} lab hosts: median ratio ${median.toFixed(2)}× the floor (ssh2 connect + dpkg-query -W per host); target ≤ 1.5× → ${median <= 1.5 ? 'MET' : 'MISSED'}`);
+  } finally {
+    org.cleanup();
+    await labDown({ name: 'benchplan' });
+  }
+}
+
+function pureInputs(hostCount, pkgCount) {
+  const files = [];
+  const enc = new TextEncoder();
+  const add = (path, text) => files.push({ path, bytes: enc.encode(text) });
+  add('inventory/org.yaml', `systems:\n  - { name: s1, impact: high, owner: o }\n  - { name: s2, impact: low, owner: o }\nrings:\n  - { name: pilot, soak: 0 }\n  - { name: broad, soak: 0 }\nboard:\n  members:\n    - { id: alice, name: A, email: a@example.org }\n`);
+  const baselines = 20;
+  for (let b = 0; b < baselines; b++) {
+    const req = Array.from({ length: 30 }, (_, i) => `    - { name: pkg-${(b * 7 + i) % pkgCount}, min_version: "1.${i % 5}-1" }`).join('\n');
+    add(`baselines/b${b}.yaml`, `name: b${b}\nplatform: { os: debian, versions: ">= 12" }\npackages:\n  required:\n${req}\n  forbidden: [{ name: telnetd }, { name: rsh-server }]\nfiles:\n  - { path: /etc/shadow, mode: "0640", owner: root, group: shadow }\nsettings:\n  - file: /etc/ssh/sshd_config\n    values: { PermitRootLogin: "no", X11Forwarding: "no" }\nservices: { ssh: enabled, rsync: disabled }\nsysctl: { net.ipv4.tcp_syncookies: 1 }\n`);
+  }
+  for (let r = 0; r < 200; r++) {
+    add(`remediations/R${r}.yaml`, `id: R-${r}\ntitle: t\nseverity: high\nkind: patch\nselector:\n  platforms: [{ os: debian }]\n  package: { name: src-${r}, source: true, affected: "< 2.${r}-1" }\naction:\n  packages: [{ name: pkg-${r}, version: "2.${r}-1" }]\nproposed_by: dave\n`);
+    if (r % 2 === 0) add(`remediations/approvals/A${r}.yaml`, `id: A-${r}\nremediation: R-${r}\nrings: [pilot, broad]\napprover: alice\ndate: 2026-01-01\nticket: C-${r}\n`);
+  }
+  const hosts = ['hosts:'];
+  for (let h = 0; h < hostCount; h++) hosts.push(`  - { name: h${h}, address: 10.${h >> 16 & 255}.${h >> 8 & 255}.${h & 255}, system: s${h % 2 + 1}, baseline: b${h % baselines}, ring: ${h % 50 === 0 ? 'pilot' : 'broad'} }`);
+  add('inventory/hosts.yaml', `${hosts.join('\n')}\n`);
+  const { model, problems } = loadSnapshot({ commit: null, files }, { limits: { maxBytes: 64 * 1024 * 1024, maxAliasCount: 100, maxDepth: 64 } });
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new Error(`${errors[0].file}:${errors[0].line} ${errors[0].message}`);
+  // Hosts share most package records (the same Debian release installs the same builds); each host owns a few.
+  const shared = Array.from({ length: pkgCount }, (_, i) => ({ name: `pkg-${i}`, version: `1.${i % 5}-1`, arch: 'amd64', status: 'installed', source: `src-${i}`, sourceVersion: `1.${i % 5}-1` }));
+  const facts = [];
+  for (let h = 0; h < hostCount; h++) {
+    const packages = {};
+    for (const p of shared) packages[p.name] = p;
+    for (let k = 0; k < 5; k++) {
+      const i = (h * 13 + k * 101) % pkgCount;
+      packages[`pkg-${i}`] = { ...shared[i], version: '0.9-1', sourceVersion: '0.9-1' }; // some drift per host
+    }
+    if (h % 17 === 0) packages.telnetd = { name: 'telnetd', version: '0.17-44', arch: 'amd64', status: 'installed', source: 'inetutils', sourceVersion: '2:2.4-2' };
+    facts.push({
+      host: `h${h}`,
+      gatheredAt: '2026-11-25T00:00:00Z',
+      os: { id: 'debian', versionId: '12' },
+      kernel: '6.1',
+      arch: 'amd64',
+      platform: 'apt',
+      packages,
+      held: [],
+      files: { '/etc/shadow': { exists: true, type: 'file', mode: h % 9 === 0 ? '0644' : '0640', owner: 'root', group: 'shadow', sha256: 'x' } },
+      settings: { '/etc/ssh/sshd_config': { PermitRootLogin: h % 5 === 0 ? 'yes' : 'no', X11Forwarding: 'no' } },
+      services: { 'ssh.service': { state: 'enabled', active: 'unknown' }, 'rsync.service': { state: h % 11 === 0 ? 'enabled' : 'disabled', active: 'unknown' } },
+      sysctl: { 'net.ipv4.tcp_syncookies': '1' },
+      listening: [],
+      rebootRequired: false,
+      rebootPackages: [],
+      uptimeSeconds: 1,
+      unknown: [],
+    });
+  }
+  return { model, facts };
+}
+
+async function purePart() {
+  const HOSTS_PURE = 10_000;
+  const PKGS = 500;
+  const { model, facts } = pureInputs(HOSTS_PURE, PKGS);
+  const inputs = facts.map((f) => ({ host: f.host, facts: f, digest: 'd' }));
+  const before = process.memoryUsage().rss;
+  const results = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const plan = assemblePlan(model, inputs, {});
+    results.push({ secs: (performance.now() - t0) / 1000, actions: plan.summary.actions });
+  }
+  const peak = process.resourceUsage().maxRSS * 1024;
+  for (const [i, r] of results.entries()) console.log(`pure run ${i + 1}: ${fmt(r.secs)} (${r.actions} actions)`);
+  const worst = Math.max(...results.map((r) => r.secs));
+  console.log(`diff + plan for ${HOSTS_PURE} hosts × ${PKGS} packages: worst ${fmt(worst)}, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB (inputs alone ${(before / 2 ** 30).toFixed(2)} GiB); targets ≤ 5 s and ≤ 2 GiB → ${worst <= 5 && peak <= 2 * 2 ** 30 ? 'MET' : 'MISSED'}`);
+}
+
+await labPart();
+await purePart();
