@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitRuns, foldJournal, Journal, LEDGER_REF, locateRepo, readRuns, recoverJournals, serializeRun, verifiedIndex, verifyLedger, type RunRecord } from '../../engine/ledger/index.js';
 import { sampleJournal } from './sample.js';
-import { bareRepo, git, gitOk, workingRepo, workingState } from './repo.js';
+import { bareRepo, git, gitOk, tempDir, workingRepo, workingState } from './repo.js';
 
 /** Runs a sample journal through Journal exactly as the apply engine does: begin, append as it goes, finish. */
 async function record(repo: string, id: string, day: number): Promise<{ commit: string; record: RunRecord }> {
@@ -102,7 +102,7 @@ describe('the ledger in a real git repository', () => {
   it('works from a linked worktree: refs and objects are the common ones, journals stay in the worktree', async () => {
     const repo = workingRepo();
     await record(repo, ids[0]!, 25);
-    const wt = `${repo}-wt`;
+    const wt = join(tempDir('plumb-ledger-wt-'), 'wt');
     gitOk(repo, ['worktree', 'add', '-q', wt, '-b', 'side']);
     await record(wt, ids[1]!, 26);
     expect((await readRuns(repo)).map((r) => r.id)).toEqual(ids.slice(0, 2));

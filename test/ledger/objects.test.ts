@@ -7,7 +7,7 @@ import { commitRuns } from '../../engine/ledger/commit.js';
 import { ObjectReader } from '../../engine/ledger/objects.js';
 import { locateRepo } from '../../engine/ledger/repo.js';
 import { sampleJournal } from './sample.js';
-import { gitOk, workingRepo } from './repo.js';
+import { gitOk, tempDir, workingRepo } from './repo.js';
 
 /** The ledger's object reader against the real git: every object of a repository, byte for byte, however stored. */
 
@@ -94,10 +94,9 @@ describe('ObjectReader', () => {
   it('reads objects borrowed through alternates (git clone --shared)', async () => {
     const src = await ledgerRepo(10);
     gitOk(src, ['gc', '-q']);
-    const clone = workingRepo();
-    gitOk(clone, ['remote', 'add', 'origin', src]);
-    spawnSync('rm', ['-rf', join(clone, '.git')]);
-    gitOk(join(clone, '..'), ['clone', '-q', '--shared', src, clone]);
+    const parent = tempDir('plumb-ledger-clone-');
+    const clone = join(parent, 'clone');
+    gitOk(parent, ['clone', '-q', '--shared', src, clone]);
     gitOk(clone, ['fetch', '-q', 'origin', 'refs/plumbline/ledger:refs/plumbline/ledger']);
     expect(readdirSync(join(clone, '.git/objects/info'))).toContain('alternates');
     const reader = new ObjectReader(join(clone, '.git'));

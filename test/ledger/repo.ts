@@ -1,10 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const made: string[] = [];
+/** A temporary folder removed when the test file is done. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The real git binary, with a fixed identity and no user or system configuration. */
 export function git(cwd: string, args: string[], input?: string): { code: number; stdout: string; stderr: string } {
@@ -25,14 +37,14 @@ export function gitOk(cwd: string, args: string[], input?: string): string {
 
 /** A working clone with one commit on main, like a desired-state repository someone uses. */
 export function workingRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plumb-ledger-'));
+  const dir = tempDir('plumb-ledger-');
   gitOk(dir, ['init', '-q', '-b', 'main']);
   gitOk(dir, ['commit', '-q', '--allow-empty', '-m', 'desired state']);
   return dir;
 }
 
 export function bareRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plumb-ledger-bare-'));
+  const dir = tempDir('plumb-ledger-bare-');
   gitOk(dir, ['init', '-q', '--bare']);
   return dir;
 }
@@ -51,7 +63,8 @@ export function workingState(dir: string): { head: string; index: string; status
 /** dist/ must hold the ledger as the sources are now: child processes run the built code. */
 export function assertBuilt(): string {
   const main = join(ROOT, 'dist/engine/ledger/index.js');
-  const stale = ['journal', 'commit', 'recover', 'fold', 'repo', 'ref-update', 'read', 'journal-format', 'owner', 'index'].filter((f) => {
+  const sources = readdirSync(join(ROOT, 'engine/ledger')).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).map((n) => n.slice(0, -3));
+  const stale = sources.filter((f) => {
     try {
       return statSync(join(ROOT, `engine/ledger/${f}.ts`)).mtimeMs > statSync(join(ROOT, `dist/engine/ledger/${f}.js`)).mtimeMs;
     } catch {

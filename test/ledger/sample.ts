@@ -47,7 +47,7 @@ export function sampleJournal(o: { id?: string; start?: Date; commit?: string; s
     after: '0',
   });
   const reboot: Omit<ActionRecord, 'result'> = { id: 'web-1#3', type: 'reboot-notify', params: {}, finding: 'reboot-required:kernel', findingKind: 'reboot-required', origin: base, source: `baselines/debian-12-server.yaml:50@${commit.slice(0, 12)}`, before: 'pending', after: null };
-  const backup = (h: string) => `/var/lib/plumbline/backups/${id}`;
+  const backup = (_host: string) => `/var/lib/plumbline/backups/${id}`;
   const start = at();
   return [
     { t: 'run-start', at: start, run: { id, kind: 'apply', startedAt: start, commit, ref: 'refs/heads/main', factsDigest: 'sha256:feed', approvals: [approval], operator: { user: 'root', hostname: 'control' } } },
