@@ -4,13 +4,14 @@ import { buildIndex } from '../../advisories/match.js';
 import { readMirror } from '../../advisories/mirror-fetch.js';
 import type { MirrorPackages } from '../../advisories/mirror-index.js';
 import { loadStore } from '../../advisories/store.js';
+import { UsageError } from '../../errors/index.js';
 import { gatherAll } from '../../facts/gather.js';
 import { parseSnapshot } from '../../facts/snapshot.js';
 import type { Facts } from '../../facts/types.js';
 import type { LoadResult } from '../../model/load.js';
 import type { Problem } from '../../model/problem.js';
 import { readRepoFile } from '../../model/source.js';
-import type { HostEntry } from '../../model/types.js';
+import type { HostEntry, Model } from '../../model/types.js';
 import { loadKevAt } from '../../prioritize/kev.js';
 import { policyOf, type Policy } from '../../prioritize/policy.js';
 import { loadValidModel, progress, selectHosts } from '../common.js';
@@ -58,22 +59,7 @@ export async function assessFleet(opts: FleetOptions): Promise<Fleet> {
   const kev = policy.kevCatalog ? (await loadKevAt(opts.repo, model.commit, policy.kevCatalog)).catalog : undefined;
   const mirrors = opts.mirror === false ? null : await Promise.all(policy.mirrors.map((m) => readMirror(m, { keyring: (p) => readRepoFile(opts.repo, model.commit, p), now })));
 
-  const facts = new Map<string, Facts>();
-  const errors = new Map<string, { code: string; message: string }>();
-  if (opts.facts) {
-    const snap = parseSnapshot(readFileSync(opts.facts, 'utf8'), opts.facts);
-    for (const h of hosts) {
-      const f = snap.hosts[h.name];
-      if (f) facts.set(h.name, f);
-      else errors.set(h.name, snap.errors?.[h.name] ?? { code: 'E_NO_FACTS', message: `${opts.facts} has no facts for this host` });
-    }
-  } else {
-    const bar = progress('gathering facts');
-    const r = await gatherAll(hosts, model, { concurrency: opts.concurrency ?? 16, onProgress: (p) => bar.update(p.done, p.total, p.host) });
-    bar.end();
-    for (const [h, f] of r.facts) facts.set(h, f);
-    for (const [h, e] of r.errors) errors.set(h, { code: e.code, message: e.message });
-  }
+  const { facts, errors } = await collectFacts(hosts, model, { facts: opts.facts, concurrency: opts.concurrency });
 
   const assessor = new Assessor({ model, index, mirrors, policy, kev, now });
   const reports: HostReport[] = hosts.map((h) => {
@@ -83,4 +69,31 @@ export async function assessFleet(opts: FleetOptions): Promise<Fleet> {
   });
   const report = buildReport({ generatedAt: now, commit: model.commit, advisories: index.advisories, mirrors, hosts: reports, policy, worklist: Boolean(opts.worklist) });
   return { loaded, policy, hosts, facts, mirrors, report, storeProblems: store.problems };
+}
+
+/** Facts of these hosts: live (one round trip each, bounded concurrency, progress on a terminal) or from a snapshot file. */
+export async function collectFacts(hosts: readonly HostEntry[], model: Model, opts: { facts?: string; concurrency?: number }): Promise<{ facts: Map<string, Facts>; errors: Map<string, { code: string; message: string }> }> {
+  const facts = new Map<string, Facts>();
+  const errors = new Map<string, { code: string; message: string }>();
+  if (opts.facts) {
+    let text: string;
+    try {
+      text = readFileSync(opts.facts, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read the facts snapshot ${opts.facts}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'make one with `plumb facts --all --out FILE`');
+    }
+    const snap = parseSnapshot(text, opts.facts);
+    for (const h of hosts) {
+      const f = snap.hosts[h.name];
+      if (f) facts.set(h.name, f);
+      else errors.set(h.name, snap.errors?.[h.name] ?? { code: 'E_NO_FACTS', message: `${opts.facts} has no facts for this host` });
+    }
+    return { facts, errors };
+  }
+  const bar = progress('gathering facts');
+  const r = await gatherAll([...hosts], model, { concurrency: opts.concurrency ?? 16, onProgress: (p) => bar.update(p.done, p.total, p.host) });
+  bar.end();
+  for (const [h, f] of r.facts) facts.set(h, f);
+  for (const [h, e] of r.errors) errors.set(h, { code: e.code, message: e.message });
+  return { facts, errors };
 }

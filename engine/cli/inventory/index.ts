@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { buildIndex } from '../../advisories/match.js';
+import { loadStore } from '../../advisories/store.js';
+import { UsageError } from '../../errors/index.js';
+import { renderProblems } from '../advisories/render.js';
+import { loadValidModel, selectHosts } from '../common.js';
+import { colours, printJson } from '../output.js';
+import { globals } from '../program.js';
+import { collectFacts } from '../vulns/fleet.js';
+import { renderList, renderSupported, renderUnsupported } from './render.js';
+import { resourceList, supported, unsupported } from './views.js';
+
+interface Scope {
+  system?: string;
+  ref?: string;
+  facts?: string;
+  json?: boolean;
+  concurrency: string;
+}
+
+function concurrencyOf(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive whole number, not '${raw}'`);
+  return n;
+}
+
+/** The store's advisories, indexed once; unreadable files are reported on stderr (their advisories count as absent). */
+function storeIndex(repo: string) {
+  const store = loadStore(repo);
+  for (const line of renderProblems(store.problems, colours(process.stderr))) process.stderr.write(`${line}\n`);
+  return { index: buildIndex(store.advisories), errors: store.problems.filter((p) => p.severity === 'error').length };
+}
+
+export function registerInventory(program: Command): void {
+  const inventory = program.command('inventory').description('the inventory (SP 800-40 2.2): resources per system with their facts, what the program covers, and what it does not');
+
+  inventory
+    .command('list')
+    .description("list a system's resources: inventory fields (owner, location, property number) joined with gathered facts")
+    .option('--system <name>', 'only this system (what its staff may see)')
+    .option('--ref <ref>', 'the inventory of a commit, branch or tag instead of the working tree')
+    .option('--facts <file>', 'use a facts snapshot (plumb facts --all --out FILE) instead of asking the hosts')
+    .option('--no-gather', 'inventory fields only: do not contact the hosts')
+    .option('--json', 'print the systems and hosts as JSON')
+    .option('--concurrency <n>', 'hosts examined at the same time', '16')
+    .addHelpText(
+      'after',
+      `
+What cannot be gathered (owner, location, property number, system, impact) comes from inventory/;
+the rest (OS, kernel, package count, enabled services, listening ports) from each host, in one
+round trip. Inventory is sensitive: --system shows one system only, for its own staff.
+
+Exit codes: 0 listed, 1 a host could not be examined (it is listed with the reason) or bad input.
+
+Examples:
+  plumb inventory list --system payroll
+  plumb inventory list --no-gather --json | jq -r '.[].hosts[] | [.host, .location] | @tsv'`,
+    )
+    .action(async (opts: Scope & { gather: boolean }, cmd: Command) => {
+      const { repo } = globals(cmd);
+      const concurrency = concurrencyOf(opts.concurrency);
+      const { model } = await loadValidModel(repo, opts.ref);
+      const hosts = selectHosts(model, { system: opts.system });
+      const gathered = opts.gather ? await collectFacts(hosts, model, { facts: opts.facts, concurrency }) : null;
+      const systems = resourceList(model, hosts, gathered?.facts ?? null, gathered?.errors ?? new Map());
+      if (opts.json) printJson(systems);
+      else process.stdout.write(renderList(systems));
+      process.exitCode = gathered?.errors.size ? 1 : 0;
+    });
+
+  inventory
+    .command('supported')
+    .description('list the OS releases and software the program covers: named by baselines, or by advisories in the store')
+    .option('--ref <ref>', 'the baselines of a commit, branch or tag instead of the working tree')
+    .option('--json', 'print the lists as JSON')
+    .addHelpText(
+      'after',
+      `
+The published list of supported resources (SP 800-40 2.2.3.1): operating systems and releases the
+baselines' platforms name, releases the advisory store has advisories for, packages the baselines
+require or forbid, and packages the advisories cover (source packages for Debian and Ubuntu).
+
+Examples:
+  plumb inventory supported
+  plumb inventory supported --json | jq '.advisoryReleases'`,
+    )
+    .action(async (opts: { ref?: string; json?: boolean }, cmd: Command) => {
+      const { repo } = globals(cmd);
+      const { model } = await loadValidModel(repo, opts.ref);
+      const { index, errors } = storeIndex(repo);
+      const view = supported(model, index);
+      if (opts.json) printJson(view);
+      else process.stdout.write(renderSupported(view));
+      process.exitCode = errors ? 1 : 0;
+    });
+
+  inventory
+    .command('unsupported')
+    .description('list software installed on hosts that no baseline names and no stored advisory covers, with host counts')
+    .option('--system <name>', "only this system's hosts")
+    .option('--ref <ref>', 'the baselines of a commit, branch or tag instead of the working tree')
+    .option('--facts <file>', 'use a facts snapshot (plumb facts --all --out FILE) instead of asking the hosts')
+    .option('--json', 'print the report as JSON')
+    .option('--concurrency <n>', 'hosts examined at the same time', '16')
+    .addHelpText(
+      'after',
+      `
+Software nobody watches is where unpatched vulnerabilities hide (SP 800-40 2.2.3.1). A package
+counts as covered when a baseline requires or forbids it by name, or when an advisory in the
+store names its source package (or the binary, for RPM) for the host's release. Hosts whose OS
+release neither a baseline nor an advisory covers are listed first.
+
+Exit codes: 0 everything covered, 2 something is not covered, 1 error (a host not examined).
+
+Examples:
+  plumb inventory unsupported --system intranet
+  plumb inventory unsupported --json | jq -r '.packages[:10][] | "\\(.hosts) \\(.source)"'`,
+    )
+    .action(async (opts: Scope, cmd: Command) => {
+      const { repo } = globals(cmd);
+      const concurrency = concurrencyOf(opts.concurrency);
+      const { model } = await loadValidModel(repo, opts.ref);
+      const hosts = selectHosts(model, { system: opts.system });
+      const { index, errors } = storeIndex(repo);
+      const gathered = await collectFacts(hosts, model, { facts: opts.facts, concurrency });
+      for (const [h, e] of gathered.errors) process.stderr.write(colours(process.stderr).yellow(`plumb: ${h} was not examined: ${e.message}\n`));
+      const view = unsupported(model, index, hosts, gathered.facts);
+      if (opts.json) printJson({ ...view, notExamined: Object.fromEntries(gathered.errors) });
+      else process.stdout.write(renderUnsupported(view));
+      process.exitCode = errors || gathered.errors.size ? 1 : view.packages.length || view.hosts.length ? 2 : 0;
+    });
+}
