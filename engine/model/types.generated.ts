@@ -391,6 +391,13 @@ expires: string
 }
 
 /**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "Money".
+ */
+
+export type Money = number
+
+/**
  * A file under inventory/. Every section is optional; the sections of all inventory files are joined. Rings and the board must each be declared in one file only, since their order and membership are decided in one place.
  */
 
@@ -406,6 +413,14 @@ rings?: [Ring, ...(Ring)[]]
 windows?: MaintenanceWindow[]
 board?: Board
 policy?: Policy
+program?: Program
+targets?: Targets
+/**
+ * What gets through the perimeter from outside, for counting exposure (SP 800-40 section 3). A host a rule selects is reached on the ports its rules allow; with no rule, an internet-facing host (policy exposure_tags) is reached on every port and any other host on none. Declared in one inventory file.
+ * 
+ * @maxItems 1024
+ */
+perimeter?: PerimeterRule[]
 }
 /**
  * This interface was referenced by `InventoryDocument`'s JSON-Schema
@@ -714,6 +729,187 @@ keyring: string
 /**
  * The hosts this mirror serves, e.g. { os: debian, versions: '>= 12, < 13' }.
  */
+
+export interface Program {
+/**
+ * ISO 4217 code, e.g. USD or EUR. Default: USD.
+ */
+currency?: string
+/**
+ * The patch and vulnerability group: cost per year.
+ * 
+ * @maxItems 1024
+ */
+group?: StaffCost[]
+/**
+ * System administrators' time on patching and vulnerability work: cost per year.
+ * 
+ * @maxItems 1024
+ */
+administrator_support?: StaffCost[]
+/**
+ * Per year: annual maintenance plus purchase or upgrade price divided by expected life.
+ * 
+ * @maxItems 1024
+ */
+software?: SoftwareCost[]
+/**
+ * Costs of program failures: compromises and failed patches, each with its date.
+ * 
+ * @maxItems 10000
+ */
+failures?: FailureCost[]
+/**
+ * Weight of a listening service in the network service ratio, by port, e.g. { 23/tcp: 5 }. Default 1.
+ */
+service_weights?: {
+[k: string]: number | undefined
+}
+}
+/**
+ * Either annual_cost, or hours (per year) and hourly_rate.
+ * 
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "StaffCost".
+ */
+
+export interface StaffCost {
+name: string
+annual_cost?: Money
+hours?: number
+hourly_rate?: Money
+}
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "SoftwareCost".
+ */
+
+export interface SoftwareCost {
+name: string
+annual_maintenance?: Money
+purchase_price?: Money
+upgrade_price?: Money
+/**
+ * Years over which the purchase or upgrade price is spread.
+ */
+expected_life?: number
+}
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "FailureCost".
+ */
+
+export interface FailureCost {
+/**
+ * A date (YYYY-MM-DD) or a date and time (2024-06-01T14:00:00Z).
+ */
+date: string
+description: string
+cost: Money
+cause?: ("compromise" | "patch-failure" | "other")
+/**
+ * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters.
+ */
+system?: string
+}
+/**
+ * A realistic target per metric (SP 800-40 section 3), raised once met. Ratios compare the per-host figure, times a statistic (a Duration, or seconds), costs the amount. Declared in one inventory file.
+ * 
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "Targets".
+ */
+
+export interface Targets {
+"vulnerability-ratio"?: RatioTarget
+"unapplied-patch-ratio"?: RatioTarget
+"network-service-ratio"?: RatioTarget
+"identification-time"?: TimeTarget
+"patch-response-critical"?: TimeTarget
+"patch-response-noncritical"?: TimeTarget
+"emergency-configuration-response"?: TimeTarget
+"group-cost"?: MoneyTarget
+"administrator-support-cost"?: MoneyTarget
+"software-cost"?: MoneyTarget
+"failure-cost"?: MoneyTarget
+}
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "RatioTarget".
+ */
+
+export interface RatioTarget {
+max?: number
+min?: number
+/**
+ * Compare the figure ignoring the perimeter (all, the default) or only what is exposed.
+ */
+exposure?: ("all" | "exposed")
+}
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "TimeTarget".
+ */
+
+export interface TimeTarget {
+/**
+ * A duration such as 30m, 24h, 2d or 1d12h; a bare number counts seconds.
+ */
+max?: (string | number)
+/**
+ * A duration such as 30m, 24h, 2d or 1d12h; a bare number counts seconds.
+ */
+min?: (string | number)
+/**
+ * Which statistic of the period is compared. Default: median.
+ */
+statistic?: ("median" | "mean" | "p90" | "max")
+}
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "MoneyTarget".
+ */
+
+export interface MoneyTarget {
+max?: Money
+min?: Money
+}
+/**
+ * Inbound traffic from outside that reaches the hosts this rule selects; all given conditions must hold (tags: any of them).
+ * 
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "PerimeterRule".
+ */
+
+export interface PerimeterRule {
+/**
+ * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters.
+ */
+name?: string
+/**
+ * @minItems 1
+ * 
+ * Items: An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters.
+ */
+systems?: [string, ...(string)[]]
+/**
+ * @minItems 1
+ * 
+ * Items: A lower-case tag such as internet-facing or pci.
+ */
+tags?: [string, ...(string)[]]
+/**
+ * @minItems 1
+ * 
+ * Items: An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters.
+ */
+hosts?: [string, ...(string)[]]
+/**
+ * Ports let through, e.g. [443/tcp, 8000-8100/tcp, 53/udp]; [] blocks everything.
+ * 
+ * @maxItems 1024
+ */
+allow: string[]
+}
 
 /**
  * A file under remediations/: one entry of the organization's remediation database (SP 800-40 2.5).
