@@ -62,7 +62,7 @@ Examples:
       const { model } = await loadValidModel(repo, opts.ref);
       const hosts = selectHosts(model, { system: opts.system });
       const gathered = opts.gather ? await collectFacts(hosts, model, { facts: opts.facts, concurrency }) : null;
-      const systems = resourceList(model, hosts, gathered?.facts ?? null, gathered?.errors ?? new Map());
+      const systems = resourceList(model, hosts, gathered?.facts ?? null, gathered?.errors ?? new Map(), opts.system);
       if (opts.json) printJson(systems);
       else process.stdout.write(renderList(systems));
       process.exitCode = gathered?.errors.size ? 1 : 0;

@@ -10,6 +10,7 @@ export function renderList(systems: readonly SystemView[], c: C = colours()): st
   for (const s of systems) {
     out.push(`${c.bold(s.name)}  ${c.dim(`FIPS 199 impact ${s.impact}; owner ${s.owner}${s.securityOfficer ? `; security officer ${s.securityOfficer}` : ''}${s.administrators.length ? `; administrators ${s.administrators.join(', ')}` : ''}`)}`);
     if (s.description) out.push(c.dim(`  ${s.description.trim()}`));
+    if (!s.hosts.length) out.push(c.dim('  no hosts'));
     for (const h of s.hosts) {
       const where = [h.location, h.propertyNumber && `property ${h.propertyNumber}`, h.owner && `owner ${h.owner}`].filter(Boolean).join('; ');
       out.push(`  ${c.bold(h.host)}  ${h.address}  ring ${h.ring}, baseline ${h.baseline}${h.criticality ? `, criticality ${h.criticality}` : ''}${h.tags.length ? `, tags ${h.tags.join(' ')}` : ''}`);

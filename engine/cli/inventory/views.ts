@@ -52,15 +52,22 @@ export interface SystemView {
   hosts: ResourceRow[];
 }
 
-export function resourceList(model: Model, hosts: readonly HostEntry[], facts: Map<string, Facts> | null, errors: Map<string, { code: string; message: string }>): SystemView[] {
+/** The systems named (every system of the model by default, hosts or not), each with its hosts among `hosts`. */
+export function resourceList(model: Model, hosts: readonly HostEntry[], facts: Map<string, Facts> | null, errors: Map<string, { code: string; message: string }>, only?: string): SystemView[] {
   const systems = new Map<string, SystemView>();
-  for (const h of hosts) {
-    const s = model.systems.get(h.system);
-    let view = systems.get(h.system);
+  const viewOf = (name: string): SystemView => {
+    let view = systems.get(name);
     if (!view) {
-      view = { name: h.system, impact: s?.impact ?? '?', owner: s?.owner ?? '?', ...(s?.security_officer ? { securityOfficer: s.security_officer } : {}), administrators: s?.administrators ?? [], ...(s?.description ? { description: s.description } : {}), hosts: [] };
-      systems.set(h.system, view);
+      const s = model.systems.get(name);
+      view = { name, impact: s?.impact ?? '?', owner: s?.owner ?? '?', ...(s?.security_officer ? { securityOfficer: s.security_officer } : {}), administrators: s?.administrators ?? [], ...(s?.description ? { description: s.description } : {}), hosts: [] };
+      systems.set(name, view);
     }
+    return view;
+  };
+  for (const name of only ? [only] : model.systems.keys()) viewOf(name);
+  for (const h of hosts) {
+    if (only && h.system !== only) continue;
+    const view = viewOf(h.system);
     const row: ResourceRow = {
       host: h.name,
       address: h.port && h.port !== 22 ? `${h.address}:${h.port}` : h.address,
