@@ -4,7 +4,7 @@ import { iso } from './time.js';
 import { timeMetric } from './time-metric.js';
 import type { Timeline } from './timeline.js';
 import type { Severity, TimedItem, TimeMetric } from './types.js';
-import type { HostAssessment } from './vulnerabilities.js';
+import { remediationIds, type HostAssessment } from './vulnerabilities.js';
 
 /**
  * Response time for vulnerability and patch identification: from public disclosure (the earliest `published` of
@@ -22,7 +22,9 @@ export function identificationMetric(timeline: Timeline, assessments: HostAssess
   for (const a of assessments) for (const v of a.vulnerabilities) hint(v.id, v.severity);
   for (const p of progress) {
     if (!p.hosts.some((h) => h.state !== 'excluded')) continue;
-    for (const id of p.remediation.advisories ?? []) hint(id, p.remediation.severity as Severity);
+    // The vulnerabilities it answers (its CVEs), not the advisories that announced them.
+    if (!(p.remediation.advisories ?? []).length) continue;
+    for (const id of remediationIds(p.remediation)) hint(id, p.remediation.severity as Severity);
   }
   const seen = new Set<string>();
   const items: TimedItem[] = [];
