@@ -44,3 +44,4 @@ export * from './lab.js';
 export * from './advisories.js';
 export * from './ledger.js';
 export * from './vulns.js';
+export * from './metrics.js';
