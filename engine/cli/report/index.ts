@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors/index.js';
+import { renderReport } from '../../report/index.js';
+import { colours } from '../output.js';
+import { globals } from '../program.js';
+import { gatherMetricsInput } from '../metrics/inputs.js';
+import { writeReportFolder } from './output.js';
+
+interface ReportOptions {
+  out?: string;
+  system?: string;
+  from?: string;
+  to?: string;
+  ref?: string;
+  facts?: string;
+  concurrency: string;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write a static HTML report: compliance, metrics with charts, rollout per ring, and a page per host')
+    .requiredOption('--out <dir>', 'the folder to write (new, empty, or an earlier report, which is replaced)')
+    .option('--system <name>', "only this system: the report says nothing about any other, so its owner can be given it")
+    .option('--from <date>', 'start of the period (default: a year before --to)')
+    .option('--to <date>', 'end of the period (default: now)')
+    .option('--ref <ref>', 'report on a commit, branch or tag of the desired state instead of the working tree')
+    .option('--facts <file>', 'use a facts snapshot (plumb facts --all --out FILE) instead of asking the hosts')
+    .option('--concurrency <n>', 'hosts asked at the same time', '16')
+    .addHelpText(
+      'after',
+      `
+The report is plain files: index.html (compliance per system, the SP 800-40 metrics by maturity
+level, open vulnerabilities by severity over time, patch latency critical vs non-critical, rollout
+progress per ring, what was left out and why) and hosts/<host>.html (findings with the YAML behind
+them, vulnerabilities, services, every run that touched the host and the commits behind it).
+Nothing is loaded from anywhere: open index.html from disk, or serve the folder.
+
+Exit codes: 0 written, 1 error (invalid desired state, unusable folder, bad option).
+
+Examples:
+  plumb report --out report/
+  plumb report --out /srv/reports/payroll --system payroll --from 2026-01-01
+  plumb report --out report/ --facts facts.json --ref main`,
+    )
+    .action(async (opts: ReportOptions, cmd: Command) => {
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency '${opts.concurrency}' is not a positive whole number`);
+      const { repo } = globals(cmd);
+      const { input } = await gatherMetricsInput({ repo, ref: opts.ref, system: opts.system, from: opts.from, to: opts.to, facts: opts.facts, concurrency });
+      const { files } = renderReport(input, { system: opts.system });
+      writeReportFolder(opts.out!, files, input.now);
+      const unreached = Object.values(input.hosts).filter((o) => !o.facts).length;
+      if (unreached) process.stderr.write(colours(process.stderr).yellow(`warning: ${unreached} host(s) not reached; their pages say so\n`));
+      process.stdout.write(`wrote ${opts.out}/index.html and ${files.size - 1} host page(s)\n`);
+    });
+}
