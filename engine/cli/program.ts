@@ -18,9 +18,10 @@ import { registerVulns } from './vulns/index.js';
 import { registerPropose } from './propose/index.js';
 import { registerInventory } from './inventory/index.js';
 import { registerMetrics } from './metrics/index.js';
+import { registerReport } from './report/index.js';
 
 /** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerVersion, registerLab, registerAdvisories];
+const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerReport, registerVersion, registerLab, registerAdvisories];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')
