@@ -5,11 +5,22 @@ import type { Finding, FindingKind, Requirement } from './types.js';
 
 export type Verdict = { ok: true } | { finding: Omit<Finding, 'host' | 'origin' | 'source' | 'requirement'> } | { unknown: string };
 
-const OK: Verdict = { ok: true };
+/** The one "nothing to do" verdict, compared by identity. */
+export const OK: Verdict = { ok: true };
 const present = (p: InstalledPackage | undefined) => Boolean(p && p.status !== 'config-files' && p.status !== 'not-installed');
 
+// Fleet-wide, the same finding key and message recur on thousands of hosts: keep one copy of each string.
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size > 200_000) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
 function found(kind: FindingKind, subject: string, expected: string | null, actual: string | null, message: string, unresolvable?: string): Verdict {
-  return { finding: { key: `${kind}:${subject}`, kind, subject, expected, actual, message, unresolvable } };
+  return { finding: { key: intern(`${kind}:${subject}`), kind, subject, expected: expected && intern(expected), actual, message: intern(message), unresolvable } };
 }
 
 /** Enabled-like states satisfy "enabled": a static or aliased unit is active whenever what pulls it in is. */

@@ -1,7 +1,7 @@
 import type { Facts } from '../facts/types.js';
 import { endOf } from '../model/rules/expiry.js';
 import type { ExceptionEntry, HostEntry, Model } from '../model/types.js';
-import { compareRequirement } from './compare.js';
+import { compareRequirement, OK } from './compare.js';
 import { requirementsFor } from './requirements.js';
 import type { Finding, HostDiff, Requirement, SuppressedFinding } from './types.js';
 
@@ -17,19 +17,25 @@ export function diffHost(model: Model, host: HostEntry, facts: Facts, now: Date 
   const seen = new Set<string>();
   for (const req of requirementsFor(model, host, facts)) {
     const v = compareRequirement(req, facts);
-    if ('ok' in v) continue;
+    if (v === OK || 'ok' in v) continue;
     if ('unknown' in v) {
       unknown.push({ subject: subjectOf(req), reason: v.unknown, source: req.source });
       continue;
     }
-    // The same difference demanded twice (baseline and a remediation) is one finding; the remediation's is kept,
-    // since its approval decides when it may be acted on.
-    const key = `${v.finding.key}\u0000${req.origin.kind === 'remediation' ? req.origin.id : ''}`;
+    // One origin asking for the same thing twice is one finding. A baseline and a remediation asking for the same
+    // thing are two: each has its own approval story, and the planner merges their actions.
+    const key = req.origin.kind === 'remediation' ? `${v.finding.key}\u0000${req.origin.id}` : v.finding.key;
     if (seen.has(key)) continue;
     seen.add(key);
-    findings.push({ ...v.finding, host: host.name, origin: req.origin, source: req.source, requirement: req });
+    const f = v.finding as Finding;
+    f.host = host.name;
+    f.origin = req.origin;
+    f.source = req.source;
+    f.requirement = req;
+    findings.push(f);
   }
-  const exceptions = activeExceptions(model, host, now);
+  const exceptions = model.exceptions.size ? activeExceptions(model, host, now) : [];
+  if (!exceptions.length) return { host: host.name, findings, suppressed: [], unknown };
   const open: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const f of findings) {

@@ -3,7 +3,7 @@ import type { Facts } from '../facts/types.js';
 import { locateIn } from '../model/load.js';
 import { pointerJoin, type Provenance } from '../model/problem.js';
 import { unitName, type HostEntry, type ManagedFile, type Model, type RemediationEntry } from '../model/types.js';
-import { platformMatches, remediationApplies } from './applicability.js';
+import { platformMatches, remediationApplies, sourceIndex, sourcesNamed } from './applicability.js';
 import { renderTemplate } from './render.js';
 import type { Origin, Requirement } from './types.js';
 
@@ -23,10 +23,45 @@ export function requirementsFor(model: Model, host: HostEntry, facts: Facts): Re
     for (const s of baseline.sysctl) out.push({ type: 'sysctl', key: s.key, value: s.value, origin, source: s.source });
     out.push({ type: 'reboot', origin, source: baseline.source });
   }
-  for (const r of model.remediations.values()) {
-    if (remediationApplies(r, host, facts).applies) out.push(...remediationRequirements(r, host, model));
+  for (const r of candidateRemediations(model, facts)) {
+    if (remediationApplies(r, host, facts, model).applies) out.push(...remediationRequirements(r, host, model));
   }
   return out;
+}
+
+interface RemediationIndex {
+  bySource: Map<string, RemediationEntry[]>;
+  byName: Map<string, RemediationEntry[]>;
+  unconditional: RemediationEntry[];
+}
+const remediationIndexes = new WeakMap<Model, RemediationIndex>();
+
+/**
+ * Remediations that can possibly concern a host: those selecting a package the host has (by source or binary
+ * name), plus those without a package condition — in the model's order. A fleet of thousands of hosts against
+ * thousands of remediations would otherwise test every pair.
+ */
+function candidateRemediations(model: Model, facts: Facts): RemediationEntry[] {
+  let idx = remediationIndexes.get(model);
+  if (!idx) {
+    idx = { bySource: new Map(), byName: new Map(), unconditional: [] };
+    for (const r of model.remediations.values()) {
+      const p = r.selector.package;
+      if (!p) idx.unconditional.push(r);
+      else {
+        const m = p.source ? idx.bySource : idx.byName;
+        m.set(p.name, [...(m.get(p.name) ?? []), r]);
+      }
+    }
+    remediationIndexes.set(model, idx);
+  }
+  if (!facts.packages || (!idx.bySource.size && !idx.byName.size)) return idx.unconditional.length === model.remediations.size ? idx.unconditional : [...model.remediations.values()];
+  const picked = new Set<RemediationEntry>(idx.unconditional);
+  for (const [name, rs] of idx.byName) if (facts.packages[name]) for (const r of rs) picked.add(r);
+  // The host's installed packages by the sources remediations name: the same index remediationApplies then reads.
+  if (idx.bySource.size) for (const source of sourceIndex(facts, sourcesNamed(model)).keys()) for (const r of idx.bySource.get(source) ?? []) picked.add(r);
+  const order = [...model.remediations.values()];
+  return picked.size === order.length ? order : order.filter((r) => picked.has(r));
 }
 
 function fileRequirement(f: ManagedFile, host: HostEntry, model: Model, vars: Record<string, unknown>, origin: Origin, source: Provenance): Requirement {
@@ -34,7 +69,20 @@ function fileRequirement(f: ManagedFile, host: HostEntry, model: Model, vars: Re
   return { type: 'file', path: f.path, content, mode: f.mode, owner: f.owner, group: f.group, origin, source };
 }
 
+const cachedRequirements = new WeakMap<Model, Map<string, Requirement[]>>();
+
+/** A remediation's requirements are the same on every host unless it writes templated files: computed once then. */
 function remediationRequirements(r: RemediationEntry, host: HostEntry, model: Model): Requirement[] {
+  const hostIndependent = !r.action.files?.some((f) => f.template !== undefined);
+  if (!hostIndependent) return buildRemediationRequirements(r, host, model);
+  let perModel = cachedRequirements.get(model);
+  if (!perModel) cachedRequirements.set(model, (perModel = new Map()));
+  let reqs = perModel.get(r.id);
+  if (!reqs) perModel.set(r.id, (reqs = buildRemediationRequirements(r, host, model)));
+  return reqs;
+}
+
+function buildRemediationRequirements(r: RemediationEntry, host: HostEntry, model: Model): Requirement[] {
   const origin: Origin = { kind: 'remediation', id: r.id, severity: r.severity, emergency: Boolean(r.emergency) };
   const at = (pointer: string): Provenance => locateIn(model, r.source.file, pointer);
   const out: Requirement[] = [];

@@ -22,9 +22,13 @@ export interface Problem {
   pointer: string;
 }
 
-/** `file:line@commit`: the short form used in findings and plans. */
+const formatted = new WeakMap<Provenance, string>();
+
+/** `file:line@commit`: the short form used in findings and plans (one string per provenance, however many hosts cite it). */
 export function formatProvenance(p: Provenance): string {
-  return `${p.file}:${p.line}@${p.commit ? p.commit.slice(0, 12) : 'worktree'}`;
+  let s = formatted.get(p);
+  if (s === undefined) formatted.set(p, (s = `${p.file}:${p.line}@${p.commit ? p.commit.slice(0, 12) : 'worktree'}`));
+  return s;
 }
 
 export function problemAt(

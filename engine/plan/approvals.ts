@@ -11,9 +11,21 @@ export type ApprovalVerdict = { approved: ApprovalRef } | { awaiting: string };
  * validation ran, because "nothing unapproved is ever applied" must not depend on the order of commands.
  */
 export function approvalFor(model: Model, remediationId: string, host: HostEntry, now: Date): ApprovalVerdict {
+  // The verdict depends on the remediation, the ring and the clock only: thousands of hosts share it.
+  let perModel = verdicts.get(model);
+  if (!perModel || perModel.now !== now.getTime()) verdicts.set(model, (perModel = { now: now.getTime(), byKey: new Map() }));
+  const key = `${remediationId}\u0000${host.ring}`;
+  let v = perModel.byKey.get(key);
+  if (!v) perModel.byKey.set(key, (v = decide(model, remediationId, host, now)));
+  return v;
+}
+
+const verdicts = new WeakMap<Model, { now: number; byKey: Map<string, ApprovalVerdict> }>();
+
+function decide(model: Model, remediationId: string, host: HostEntry, now: Date): ApprovalVerdict {
   const r = model.remediations.get(remediationId);
   if (!r) return { awaiting: `remediation ${remediationId} is not in the desired state` };
-  const candidates = [...model.approvals.values()].filter((a) => a.remediation === remediationId);
+  const candidates = approvalsOf(model).get(remediationId) ?? [];
   if (!candidates.length) return { awaiting: 'no approval' };
   const forRing = candidates.filter((a) => a.rings.includes(host.ring));
   if (!forRing.length) return { awaiting: `approved for ${[...new Set(candidates.flatMap((a) => a.rings))].join(', ')}, not for ring ${host.ring}` };
@@ -40,4 +52,17 @@ export function approvalFor(model: Model, remediationId: string, host: HostEntry
     return { approved: { id: a.id, ticket: a.ticket, approver: a.approver, emergency: Boolean(a.emergency), window: a.window, source: formatProvenance(a.source) } };
   }
   return { awaiting: why };
+}
+
+const byRemediation = new WeakMap<Model, Map<string, Model['approvals'] extends Map<string, infer A> ? A[] : never>>();
+
+/** Approvals grouped by remediation, once per model: the planner asks for every finding of every host. */
+function approvalsOf(model: Model) {
+  let m = byRemediation.get(model);
+  if (!m) {
+    m = new Map();
+    for (const a of model.approvals.values()) m.set(a.remediation, [...(m.get(a.remediation) ?? []), a]);
+    byRemediation.set(model, m);
+  }
+  return m;
 }

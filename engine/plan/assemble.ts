@@ -96,7 +96,9 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
     if (!body) continue;
     actions.push({ ...body, finding: f.key, findingKind: f.kind, reason: f.message, before: f.actual, after: f.expected, origin: f.origin, source: formatProvenance(f.source), provenance: f.source, approval, regression });
   }
-  out.actions = order(dedupe(actions)).map((a, i) => ({ ...a, id: `${host.name}#${i + 1}` }) as PlannedAction);
+  // The action objects are fresh: numbering them in place spares a copy of every action.
+  out.actions = order(dedupe(actions)) as PlannedAction[];
+  out.actions.forEach((a, i) => (a.id = `${host.name}#${i + 1}`));
   // A difference the baseline already fixes is not waiting for anyone: drop the remediation's duplicate of it.
   const planned = new Set(out.actions.map((a) => a.finding));
   out.awaiting = out.awaiting.filter((w) => !planned.has(w.finding));
@@ -161,9 +163,11 @@ function dedupe(actions: UnnumberedAction[]): UnnumberedAction[] {
   return out;
 }
 
+const RANK = new Map<string, number>(ACTION_ORDER.map((t, i) => [t, i]));
+
+/** ACTION_ORDER, keeping the findings' order within a type (Array.prototype.sort is stable). */
 function order<T extends { type: string }>(actions: T[]): T[] {
-  const rank = (t: string) => ACTION_ORDER.indexOf(t as never);
-  return actions.map((a, i) => [a, i] as const).sort((x, y) => rank(x[0].type) - rank(y[0].type) || x[1] - y[1]).map(([a]) => a);
+  return actions.sort((x, y) => RANK.get(x.type)! - RANK.get(y.type)!);
 }
 
 function combinedDigest(hosts: PlanHost[]): string {

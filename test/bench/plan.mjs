@@ -97,7 +97,7 @@ function pureInputs(hostCount, pkgCount) {
     add(`baselines/b${b}.yaml`, `name: b${b}\nplatform: { os: debian, versions: ">= 12" }\npackages:\n  required:\n${req}\n  forbidden: [{ name: telnetd }, { name: rsh-server }]\nfiles:\n  - { path: /etc/shadow, mode: "0640", owner: root, group: shadow }\nsettings:\n  - file: /etc/ssh/sshd_config\n    values: { PermitRootLogin: "no", X11Forwarding: "no" }\nservices: { ssh: enabled, rsync: disabled }\nsysctl: { net.ipv4.tcp_syncookies: 1 }\n`);
   }
   for (let r = 0; r < 200; r++) {
-    add(`remediations/R${r}.yaml`, `id: R-${r}\ntitle: t\nseverity: high\nkind: patch\nselector:\n  platforms: [{ os: debian }]\n  package: { name: src-${r}, source: true, affected: "< 2.${r}-1" }\naction:\n  packages: [{ name: pkg-${r}, version: "2.${r}-1" }]\nproposed_by: dave\n`);
+    add(`remediations/R${r}.yaml`, `id: R-${r}\ntitle: t\nseverity: high\nkind: patch\nselector:\n  platforms: [{ os: debian }]\n  package: { name: src-${r}, source: true, affected: "< 1.1-1" }\naction:\n  packages: [{ name: pkg-${r}, version: "2.${r}-1" }]\nproposed_by: dave\n`);
     if (r % 2 === 0) add(`remediations/approvals/A${r}.yaml`, `id: A-${r}\nremediation: R-${r}\nrings: [pilot, broad]\napprover: alice\ndate: 2026-01-01\nticket: C-${r}\n`);
   }
   const hosts = ['hosts:'];
@@ -141,22 +141,35 @@ function pureInputs(hostCount, pkgCount) {
 }
 
 async function purePart() {
-  const HOSTS_PURE = 10_000;
+  const HOSTS_PURE = Number(process.env.BENCH_HOSTS ?? 10_000);
   const PKGS = 500;
+  const t0 = performance.now();
   const { model, facts } = pureInputs(HOSTS_PURE, PKGS);
+  console.log(`generated and loaded ${HOSTS_PURE} hosts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const inputs = facts.map((f) => ({ host: f.host, facts: f, digest: 'd' }));
+  globalThis.gc?.();
   const before = process.memoryUsage().rss;
+  if (globalThis.gc) {
+    const h0 = process.memoryUsage().heapUsed;
+    const kept = assemblePlan(model, inputs, {});
+    globalThis.gc();
+    const h1 = process.memoryUsage().heapUsed;
+    console.log(`a retained plan of ${kept.summary.actions} actions and ${kept.summary.awaitingApproval} awaiting entries takes ${((h1 - h0) / 2 ** 20).toFixed(0)} MiB of heap (${((h1 - h0) / (kept.summary.actions + kept.summary.awaitingApproval)).toFixed(0)} B per entry)`);
+  }
   const results = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const plan = assemblePlan(model, inputs, {});
-    results.push({ secs: (performance.now() - t0) / 1000, actions: plan.summary.actions });
+    const cpu = process.cpuUsage(c0);
+    results.push({ secs: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6, actions: plan.summary.actions });
   }
   const peak = process.resourceUsage().maxRSS * 1024;
-  for (const [i, r] of results.entries()) console.log(`pure run ${i + 1}: ${fmt(r.secs)} (${r.actions} actions)`);
+  // On a shared machine wall time includes waiting for a core; CPU time shows what the work itself costs.
+  for (const [i, r] of results.entries()) console.log(`pure run ${i + 1}: ${fmt(r.secs)} wall, ${fmt(r.cpu)} CPU (${r.actions} actions)`);
   const worst = Math.max(...results.map((r) => r.secs));
   console.log(`diff + plan for ${HOSTS_PURE} hosts × ${PKGS} packages: worst ${fmt(worst)}, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB (inputs alone ${(before / 2 ** 30).toFixed(2)} GiB); targets ≤ 5 s and ≤ 2 GiB → ${worst <= 5 && peak <= 2 * 2 ** 30 ? 'MET' : 'MISSED'}`);
 }
 
-await labPart();
+if (!process.argv.includes('--no-lab')) await labPart();
 await purePart();
