@@ -8,6 +8,7 @@ import { registerPlan } from './plan/index.js';
 import { registerApply } from './apply/index.js';
 import { registerReconcile } from './reconcile/index.js';
 import { registerRollback } from './rollback/index.js';
+import { registerRehearse } from './rehearse/index.js';
 import { registerHistory } from './history/index.js';
 import { registerTrace } from './trace/index.js';
 
@@ -21,7 +22,7 @@ import { registerMetrics } from './metrics/index.js';
 import { registerReport } from './report/index.js';
 
 /** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerReport, registerVersion, registerLab, registerAdvisories];
+const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerRehearse, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerReport, registerVersion, registerLab, registerAdvisories];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')
