@@ -2,12 +2,12 @@ import type { Facts, InstalledPackage } from '../facts/types.js';
 import type { HostEntry, Model } from '../model/types.js';
 import type { KevCatalog } from '../prioritize/kev.js';
 import type { Policy } from '../prioritize/policy.js';
-import { groupByVulnerability, itemOf, type Reason } from '../prioritize/worklist.js';
+import { basisOf, groupByVulnerability, priorityOf, type Priority } from '../prioritize/worklist.js';
 import { schemeForOs, type VersionScheme } from '../versioning/index.js';
 import { Coverage, type ExceptionCover, type RemediationCover } from './coverage.js';
 import { matchHost, type AdvisoryIndex, type Vulnerability } from './match.js';
 import { fixOnMirror, mirrorFor, type MirrorPackages } from './mirror-index.js';
-import { CVE_ID, type Severity } from './types.js';
+import type { Severity } from './types.js';
 
 /**
  * A host's vulnerabilities as the organization sees them: the matcher's results grouped into one entry per
@@ -40,7 +40,7 @@ export interface VulnerabilityEntry {
   exception?: ExceptionCover;
   /** Still to be dealt with: affected or under investigation, and no exception excuses it. */
   open: boolean;
-  priority?: { tier: string; score: number; deadline: string; deadlineFrom: 'tier' | 'kev-due-date'; overdue: boolean; knew: string; reasons: Reason[]; knownExploited?: { cve: string; dueDate?: string; ransomware: boolean } };
+  priority?: Priority;
 }
 
 export interface HostVulnerabilities {
@@ -81,66 +81,58 @@ export class Assessor {
     const unorderable: HostVulnerabilities['unorderable'] = [];
     const matches = matchHost(this.input.index, facts, { onUnorderable: (p: InstalledPackage, version: string) => unorderable.push({ package: p.name, version }) });
     const bySource = new Map<string, Vulnerability[]>();
-    for (const v of matches) bySource.set(v.sourcePackage, [...(bySource.get(v.sourcePackage) ?? []), v]);
+    for (const v of matches) {
+      const list = bySource.get(v.sourcePackage);
+      if (list) list.push(v);
+      else bySource.set(v.sourcePackage, [v]);
+    }
     const mirror = this.input.mirrors ? mirrorFor(this.input.mirrors, facts) : undefined;
     const entries: VulnerabilityEntry[] = [];
     for (const list of bySource.values()) {
-      for (const group of groupByVulnerability(list)) entries.push(this.entry(host, facts, group, scheme, mirror));
+      for (const group of list.length === 1 ? [list] : groupByVulnerability(list)) entries.push(this.entry(host, facts, group, scheme, mirror));
     }
-    entries.sort((a, b) => Number(b.open) - Number(a.open) || a.sourcePackage.localeCompare(b.sourcePackage) || a.vulnerability.localeCompare(b.vulnerability));
+    entries.sort((a, b) => Number(b.open) - Number(a.open) || cmp(a.sourcePackage, b.sourcePackage) || cmp(a.vulnerability, b.vulnerability));
     return { ...base, entries, unorderable };
   }
 
   private entry(host: HostEntry, facts: Facts, group: Vulnerability[], scheme: VersionScheme, mirror: MirrorPackages | undefined): VulnerabilityEntry {
-    const live = group.filter((v) => v.status !== 'not-affected');
+    const live = group.length === 1 ? (group[0]!.status === 'not-affected' ? [] : group) : group.filter((v) => v.status !== 'not-affected');
     const basis = live.length ? live : group;
-    const item = itemOf(host.name, basis, this.input);
-    const ids = [...new Set(group.flatMap((v) => v.aliases).filter((x) => CVE_ID.test(x)))].sort();
-    const advisories = [...new Set(group.map((v) => v.advisoryId))].sort();
-    const higher = (a?: string, b?: string) => (!a ? b : !b ? a : scheme.compare(b, a) > 0 ? b : a);
-    const packages = new Map<string, { name: string; installedVersion: string; fixed?: string }>();
+    const b = basisOf(basis);
+    // Each installed binary once, with the highest fix an affected advisory asks for; the entry's fix is the highest of those.
     let fixed: string | undefined;
+    const pkgs: VulnerabilityEntry['packages'] = [];
     for (const v of basis) {
-      const f = v.status === 'affected' ? higher(packages.get(v.package)?.fixed, v.fixed) : packages.get(v.package)?.fixed;
-      packages.set(v.package, { name: v.package, installedVersion: v.installedVersion, ...(f ? { fixed: f } : {}) });
-      if (v.status === 'affected') fixed = higher(fixed, v.fixed);
+      const f = v.status === 'affected' ? v.fixed : undefined;
+      if (f && (!fixed || scheme.compare(f, fixed) > 0)) fixed = f;
+      const seen = pkgs.find((p) => p.name === v.package);
+      if (!seen) pkgs.push(f ? { name: v.package, installedVersion: v.installedVersion, fixed: f } : { name: v.package, installedVersion: v.installedVersion });
+      else if (f && (!seen.fixed || scheme.compare(f, seen.fixed) > 0)) seen.fixed = f;
     }
-    const pkgs = [...packages.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const status: VulnerabilityEntry['status'] = !live.length ? 'not-affected' : live.some((v) => v.status === 'affected') ? 'affected' : 'under-investigation';
-    const subject = { ids: [...ids, ...advisories], sourcePackage: basis[0]!.sourcePackage, sourceVersion: basis[0]!.sourceVersion, packages: pkgs };
+    if (pkgs.length > 1) pkgs.sort((x, y) => (x.name < y.name ? -1 : 1));
+    const status: VulnerabilityEntry['status'] = !live.length ? 'not-affected' : b.affected ? 'affected' : 'under-investigation';
+    const subject = { ids: b.ids, advisories: b.advisories, sourcePackage: basis[0]!.sourcePackage, sourceVersion: basis[0]!.sourceVersion, packages: pkgs };
     const remediations = this.coverage.remediations(subject, host, facts, scheme);
-    const exception = this.coverage.exception(subject, host, remediations.map((r) => r.id));
-    return {
-      vulnerability: ids[0] ?? advisories[0]!,
-      ids,
-      advisories,
-      severity: item.severity,
-      ...(item.cvssScore !== undefined ? { cvssScore: item.cvssScore } : {}),
+    const exception = this.coverage.exception(subject, host, remediations.length ? remediations.map((r) => r.id) : NONE);
+    const e: VulnerabilityEntry = {
+      vulnerability: b.ids[0] ?? b.advisories[0]!,
+      ids: b.ids,
+      advisories: b.advisories,
+      severity: b.severity,
       sourcePackage: subject.sourcePackage,
       sourceVersion: subject.sourceVersion,
       packages: pkgs,
-      ...(fixed ? { fixed } : {}),
       status,
-      ...(status === 'not-affected' ? { suppressedBy: group.find((v) => v.suppressedBy)?.suppressedBy } : {}),
       mirror: this.onMirror(mirror, subject.sourcePackage, fixed, pkgs, scheme, facts),
       remediations,
-      ...(exception ? { exception } : {}),
       open: status !== 'not-affected' && !exception,
-      ...(status !== 'not-affected'
-        ? {
-            priority: {
-              tier: item.tier,
-              score: item.score,
-              deadline: item.deadline,
-              deadlineFrom: item.deadlineFrom,
-              overdue: item.overdue,
-              knew: item.knew,
-              reasons: item.reasons,
-              ...(item.knownExploited ? { knownExploited: { cve: item.knownExploited.cve, ...(item.knownExploited.dueDate ? { dueDate: item.knownExploited.dueDate } : {}), ransomware: item.knownExploited.ransomware } } : {}),
-            },
-          }
-        : {}),
     };
+    if (b.cvssScore !== undefined) e.cvssScore = b.cvssScore;
+    if (fixed) e.fixed = fixed;
+    if (status === 'not-affected') e.suppressedBy = group.find((v) => v.suppressedBy)?.suppressedBy;
+    if (exception) e.exception = exception;
+    if (status !== 'not-affected') e.priority = priorityOf(host.name, b, this.input);
+    return e;
   }
 
   private onMirror(mirror: MirrorPackages | undefined, source: string, fixed: string | undefined, pkgs: VulnerabilityEntry['packages'], scheme: VersionScheme, facts: Facts): VulnerabilityEntry['mirror'] {
@@ -151,3 +143,6 @@ export class Assessor {
     return { available: found.available, versions: found.versions, ...(found.missing.length ? { missing: found.missing } : {}) };
   }
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const NONE: readonly string[] = [];

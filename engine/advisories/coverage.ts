@@ -3,7 +3,7 @@ import { endOf } from '../model/rules/expiry.js';
 import type { ExceptionEntry, HostEntry, Model, RemediationEntry } from '../model/types.js';
 import { approvalFor } from '../plan/approvals.js';
 import type { Facts } from '../facts/types.js';
-import { satisfies, type VersionScheme } from '../versioning/index.js';
+import { parseRange, satisfies, type Comparator, type VersionScheme } from '../versioning/index.js';
 
 /**
  * What the organization already decided about a vulnerability on a host: which remediation answers it (and whether
@@ -37,7 +37,9 @@ export interface ExceptionCover {
 
 /** What coverage is asked about: one vulnerability (its ids), in one source package, on one host. */
 export interface CoverageSubject {
+  /** CVE ids and advisory ids. */
   ids: readonly string[];
+  advisories: readonly string[];
   sourcePackage: string;
   sourceVersion: string;
   packages: ReadonlyArray<{ name: string; installedVersion: string }>;
@@ -48,6 +50,7 @@ export class Coverage {
   private readonly bySource = new Map<string, RemediationEntry[]>();
   private readonly byBinary = new Map<string, RemediationEntry[]>();
   private readonly approvals = new Map<string, ReturnType<typeof approvalFor>>();
+  private readonly ranges = new Map<RemediationEntry, Comparator[] | null>();
   private readonly exceptionsByHost = new Map<string, ExceptionEntry[]>();
   private readonly exceptionsBySystem = new Map<string, ExceptionEntry[]>();
 
@@ -70,27 +73,40 @@ export class Coverage {
 
   /** Remediations that answer the vulnerability, best first: applying and approved, then applying, then the rest. */
   remediations(subject: CoverageSubject, host: HostEntry, facts: Facts, scheme: VersionScheme): RemediationCover[] {
-    const found = new Map<string, { r: RemediationEntry; by: RemediationCover['by'] }>();
-    for (const id of subject.ids) for (const r of this.byId.get(id.toUpperCase()) ?? []) if (!found.has(r.id)) found.set(r.id, { r, by: 'advisory' });
-    const covers = (r: RemediationEntry, version: string) => {
-      try {
-        return satisfies(scheme, version, r.selector.package?.affected ?? '*');
-      } catch {
-        return false; // a range the scheme cannot read answers nothing; `plumb validate` reports it
-      }
+    let found: Map<string, { r: RemediationEntry; by: RemediationCover['by'] }> | undefined;
+    const add = (r: RemediationEntry, by: RemediationCover['by']) => {
+      if (!found) found = new Map();
+      if (!found.has(r.id)) found.set(r.id, { r, by });
     };
-    for (const r of this.bySource.get(subject.sourcePackage) ?? []) if (!found.has(r.id) && covers(r, subject.sourceVersion)) found.set(r.id, { r, by: 'package' });
-    for (const p of subject.packages) for (const r of this.byBinary.get(p.name) ?? []) if (!found.has(r.id) && covers(r, p.installedVersion)) found.set(r.id, { r, by: 'package' });
+    if (this.byId.size) {
+      for (const id of subject.ids) for (const r of this.byId.get(id.toUpperCase()) ?? []) add(r, 'advisory');
+      for (const id of subject.advisories) for (const r of this.byId.get(id.toUpperCase()) ?? []) add(r, 'advisory');
+    }
+    for (const r of this.bySource.get(subject.sourcePackage) ?? []) if (this.covers(r, subject.sourceVersion, scheme)) add(r, 'package');
+    if (this.byBinary.size) for (const p of subject.packages) for (const r of this.byBinary.get(p.name) ?? []) if (this.covers(r, p.installedVersion, scheme)) add(r, 'package');
+    if (!found) return [];
     const out = [...found.values()].map(({ r, by }) => this.cover(r, by, host, facts));
     const rank = (c: RemediationCover) => (c.applies ? (c.approved ? 0 : 1) : 2);
-    return out.sort((a, b) => rank(a) - rank(b) || (a.by === b.by ? 0 : a.by === 'advisory' ? -1 : 1) || a.id.localeCompare(b.id));
+    return out.sort((a, b) => rank(a) - rank(b) || (a.by === b.by ? 0 : a.by === 'advisory' ? -1 : 1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Whether the remediation's package range holds for the version; a range the scheme cannot read answers nothing (validate reports it). */
+  private covers(r: RemediationEntry, version: string, scheme: VersionScheme): boolean {
+    let range = this.ranges.get(r);
+    if (range === undefined) this.ranges.set(r, (range = parseRange(r.selector.package?.affected ?? '*')));
+    if (!range) return false;
+    try {
+      return satisfies(scheme, version, range);
+    } catch {
+      return false;
+    }
   }
 
   /** An active exception that excuses the vulnerability on this host, if any. */
   exception(subject: CoverageSubject, host: HostEntry, remediationIds: readonly string[]): ExceptionCover | undefined {
     const list = [...(this.exceptionsByHost.get(host.name) ?? []), ...(this.exceptionsBySystem.get(host.system) ?? [])];
     if (!list.length) return undefined;
-    const findings = new Set([...subject.ids.map((id) => `vulnerability:${id}`.toUpperCase()), ...subject.packages.map((p) => `package-vulnerable:${p.name}`.toUpperCase())]);
+    const findings = new Set([...subject.ids, ...subject.advisories].map((id) => `vulnerability:${id}`.toUpperCase()).concat(subject.packages.map((p) => `package-vulnerable:${p.name}`.toUpperCase())));
     for (const x of list) {
       const via = x.remediation && remediationIds.includes(x.remediation) ? 'remediation' : x.finding && findings.has(x.finding.toUpperCase()) ? 'finding' : undefined;
       if (via) return { id: x.id, kind: x.kind, expires: x.expires, source: `${x.source.file}:${x.source.line}`, via };
@@ -99,12 +115,12 @@ export class Coverage {
   }
 
   private cover(r: RemediationEntry, by: RemediationCover['by'], host: HostEntry, facts: Facts): RemediationCover {
-    const base = { id: r.id, source: `${r.source.file}:${r.source.line}`, by };
+    const source = `${r.source.file}:${r.source.line}`;
     const applies = remediationApplies(r, host, facts);
-    if (!applies.applies) return { ...base, applies: false, why: applies.why, approved: false };
+    if (!applies.applies) return { id: r.id, source, by, applies: false, why: applies.why, approved: false };
     const key = `${r.id}\u0000${host.ring}`;
     let verdict = this.approvals.get(key);
     if (!verdict) this.approvals.set(key, (verdict = approvalFor(this.model, r.id, host, this.now)));
-    return 'approved' in verdict ? { ...base, applies: true, approved: true, approval: verdict.approved.id } : { ...base, applies: true, approved: false, awaiting: verdict.awaiting };
+    return 'approved' in verdict ? { id: r.id, source, by, applies: true, approved: true, approval: verdict.approved.id } : { id: r.id, source, by, applies: true, approved: false, awaiting: verdict.awaiting };
   }
 }

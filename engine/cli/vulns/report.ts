@@ -92,7 +92,7 @@ export function tallyHost(t: Tally, h: HostReport): void {
 }
 
 export function buildReport(input: { generatedAt: Date; commit: string | null; advisories: number; mirrors: readonly MirrorPackages[] | null; hosts: HostReport[]; policy: Policy; worklist: boolean }): VulnsReport {
-  const hosts = [...input.hosts].sort((a, b) => a.system.localeCompare(b.system) || a.host.localeCompare(b.host));
+  const hosts = [...input.hosts].sort((a, b) => cmp(a.system, b.system) || cmp(a.host, b.host));
   const summary = emptyTally();
   const systems = new Map<string, Tally>();
   for (const h of hosts) {
@@ -140,7 +140,12 @@ export function workList(hosts: readonly HostReport[], policy: Policy): WorkList
       });
     }
   }
-  return out.sort((a, b) => (rank.get(a.tier) ?? 99) - (rank.get(b.tier) ?? 99) || a.deadline.localeCompare(b.deadline) || b.score - a.score || a.host.localeCompare(b.host) || a.vulnerability.localeCompare(b.vulnerability) || a.sourcePackage.localeCompare(b.sourcePackage));
+  return out.sort((a, b) => (rank.get(a.tier) ?? 99) - (rank.get(b.tier) ?? 99) || cmp(a.deadline, b.deadline) || b.score - a.score || cmp(a.host, b.host) || cmp(a.vulnerability, b.vulnerability) || cmp(a.sourcePackage, b.sourcePackage));
+}
+
+/** Code-unit order: the same everywhere, and much cheaper than localeCompare over a fleet's work list. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** 0: nothing open; 2: vulnerabilities open (like plan's "changes pending"); 1: a host could not be examined. */
