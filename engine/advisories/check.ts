@@ -10,8 +10,16 @@ import { CVE_ID } from './types.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 
+/** Compiled on first use: every plumb command imports the importers, few of them validate a record. */
 export function compile(schema: object): ValidateFunction {
-  return ajv.compile(schema);
+  let fn: ValidateFunction | undefined;
+  const lazy = ((value: unknown) => {
+    fn ??= ajv.compile(schema);
+    const ok = fn(value);
+    lazy.errors = fn.errors;
+    return ok;
+  }) as ValidateFunction;
+  return lazy;
 }
 
 /** Runs a validator on one record; pointers are prefixed with the record's own pointer. */
