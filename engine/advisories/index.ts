@@ -10,3 +10,8 @@ export { loadStore, readStored, storePath, writeStored, STORE_DIR } from './stor
 export { ingest, type IngestResult } from './ingest.js';
 export { FORMATS, detectFormat, formatById } from './formats.js';
 export { baseScore, severityOfScore } from './cvss.js';
+export { readMirror, verifyClearsigned, type MirrorReadOptions } from './mirror-fetch.js';
+export { fixOnMirror, indexBinaries, mirrorFor, parsePackages, parseRelease, type FixOnMirror, type MirrorBinary, type MirrorPackages } from './mirror-index.js';
+export { Coverage, type CoverageSubject, type ExceptionCover, type RemediationCover } from './coverage.js';
+export { Assessor, type AssessInput, type HostVulnerabilities, type VulnerabilityEntry } from './assess.js';
+export { nextIds, proposalGroups, releaseRange, remediationFor, type KnownRemediation, type ProposalGroup, type ProposeInput, type Skipped } from './propose.js';

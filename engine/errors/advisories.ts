@@ -52,13 +52,3 @@ export class KevCatalogInvalid extends PlumbError {
     });
   }
 }
-
-/** The prioritization policy in the inventory is invalid (the problems are in data.problems). */
-export class PolicyInvalid extends PlumbError {
-  constructor(count: number, data: Record<string, unknown>) {
-    super('E_POLICY', `the prioritization policy has ${count} problem${count === 1 ? '' : 's'}`, {
-      hint: 'run `plumb validate` to see them with their file and line',
-      data,
-    });
-  }
-}
