@@ -94,6 +94,12 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
     }
     const body = actionFor(f);
     if (!body) continue;
+    // An administrator's `apt-mark hold` is a decision plumb does not override: it would make apt refuse the
+    // whole transaction anyway. The finding is shown as unresolvable, with how to proceed.
+    if ((body.type === 'package-install' || body.type === 'package-remove') && facts.held?.includes(body.name)) {
+      out.unresolvable.push({ finding: f.key, message: f.message, why: `${body.name} is held on the host (apt-mark hold); release the hold or record an exception`, source: formatProvenance(f.source) });
+      continue;
+    }
     actions.push({ ...body, finding: f.key, findingKind: f.kind, reason: f.message, before: f.actual, after: f.expected, origin: f.origin, source: formatProvenance(f.source), provenance: f.source, approval, regression });
   }
   // The action objects are fresh: numbering them in place spares a copy of every action.
