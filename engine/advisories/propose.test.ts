@@ -77,6 +77,13 @@ describe('proposals', () => {
     expect(notCovering.groups).toHaveLength(2);
   });
 
+  it('leaves out, with the reason, a group whose names a remediation could not carry (a host reporting odd package names)', () => {
+    const odd = [host('x', 'intranet', 'pilot', [entry({ packages: [{ name: 'libssl3;reboot', installedVersion: '3.0.20-1', fixed: '3.0.22-1' }] })])];
+    const { groups, skipped } = proposalGroups({ hosts: odd, known: [], mirrors: null });
+    expect(groups).toEqual([]);
+    expect(skipped).toEqual([expect.objectContaining({ sourcePackage: 'openssl', reason: 'the installed package "libssl3;reboot" ("3.0.22-1") is not one a remediation may name' })]);
+  });
+
   it('numbers new remediations after the highest of the year', () => {
     expect(nextIds(2, 2026, ['PLB-2026-0003', 'PLB-2026-0010', 'PLB-2025-0099', 'DSA-1'])).toEqual(['PLB-2026-0011', 'PLB-2026-0012']);
     expect(nextIds(1, 2027, [])).toEqual(['PLB-2027-0001']);

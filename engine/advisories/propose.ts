@@ -80,6 +80,11 @@ export function proposalGroups(input: ProposeInput): { groups: ProposalGroup[]; 
     const scheme = schemeForOs(b.os);
     if (!scheme) continue;
     const g = group(b.os, b.release, b.items, scheme, input.mirrors);
+    const unfit = unwritable(g);
+    if (unfit) {
+      skipped.push({ sourcePackage: g.sourcePackage, release: `${g.os} ${g.release}`, vulnerabilities: [...new Set(b.items.map((x) => x.e.vulnerability))].sort(), reason: unfit });
+      continue;
+    }
     const by = coveredBy(g, b.items, input.known, scheme);
     if (by) skipped.push({ sourcePackage: g.sourcePackage, release: `${g.os} ${g.release}`, vulnerabilities: [...new Set(b.items.map((x) => x.e.vulnerability))].sort(), reason: `already answered by ${by.id} (${by.where})` });
     else groups.push(g);
@@ -113,6 +118,21 @@ function group(os: string, release: string, items: Array<{ h: HostVulnerabilitie
     fixOnMirror: found ? found.available : null,
     ...(urgent ? { tier: urgent.tier, deadline: urgent.deadline, score: urgent.score } : {}),
   };
+}
+
+// The schema's patterns (common.schema.json): what a remediation may carry to a host's shell. Names and versions
+// come from hosts' facts and the mirror's index; one odd value must not stop every other proposal.
+const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,127}$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+~^_:-]{0,127}$/;
+const OS_ID = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+
+/** Why the group cannot be written as a remediation that validates, if it cannot. */
+function unwritable(g: ProposalGroup): string | undefined {
+  if (!PACKAGE_NAME.test(g.sourcePackage)) return `the source package name ${JSON.stringify(g.sourcePackage)} is not one a remediation may name`;
+  if (!VERSION.test(g.fixed)) return `the fixed version ${JSON.stringify(g.fixed)} is not one a remediation may name`;
+  if (!OS_ID.test(g.os) || !/^[A-Za-z0-9][A-Za-z0-9.+~^_:-]*$/.test(g.release)) return `the OS release ${JSON.stringify(`${g.os} ${g.release}`)} cannot be written as a platform`;
+  const bad = g.packages.find((p) => !PACKAGE_NAME.test(p.name) || !VERSION.test(p.version));
+  return bad ? `the installed package ${JSON.stringify(bad.name)} (${JSON.stringify(bad.version)}) is not one a remediation may name` : undefined;
 }
 
 /** The first known remediation that answers the group: by one of its ids, or by its source package in an installed version. */
