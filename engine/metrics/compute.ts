@@ -45,6 +45,7 @@ export function computeMetrics(raw: MetricsInput, opts: ComputeOptions = {}): Me
   // Which hosts each remediation concerns (ledger or findings), so progress looks only where it can find something.
   const concerned = new Map<string, Set<string>>();
   const mark = (r: string, h: string) => (concerned.get(r) ?? concerned.set(r, new Set()).get(r)!).add(h);
+  const remediations = [...model.remediations.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const host of model.hosts.values()) {
     const d = input.hosts[host.name]?.diff;
     for (const f of [...(d?.findings ?? []), ...(d?.suppressed ?? [])]) if (f.origin.kind === 'remediation') mark(f.origin.id, host.name);
@@ -57,8 +58,8 @@ export function computeMetrics(raw: MetricsInput, opts: ComputeOptions = {}): Me
     const w = hosts.map((h) => work.get(h.name)!);
     const observed = w.filter((x) => x.observed);
     const progress: RemediationProgress[] = [];
-    for (const r of [...model.remediations.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      const candidates = hosts.filter((h) => concerned.get(r.id)?.has(h.name));
+    for (const r of remediations) {
+      const candidates = [...(concerned.get(r.id) ?? [])].filter((h) => names.has(h)).sort().map((h) => model.hosts.get(h)!);
       if (candidates.length) progress.push(remediationProgress(model, r, candidates, input.hosts, timeline, now));
     }
     const ratios = ratioMetrics(observed.map((x): ObservedHost => ({ name: x.host.name, assessment: x.assessment, exposure: x.exposure })));
@@ -67,9 +68,10 @@ export function computeMetrics(raw: MetricsInput, opts: ComputeOptions = {}): Me
     const metrics: Metric[] = withTargets([...ratios, identification, response.critical, response.noncritical, response.emergency], input.program.targets);
 
     const excluded: ExcludedItem[] = observed.flatMap((x) => x.assessment.excluded);
+    const listed = new Set(excluded.map((e) => `${e.host}\u0000${e.by ?? ''}`));
     for (const p of progress) {
       for (const h of p.hosts) {
-        if (h.state !== 'excluded' || excluded.some((e) => e.host === h.host && e.by === h.exception)) continue;
+        if (h.state !== 'excluded' || listed.has(`${h.host}\u0000${h.exception}`)) continue;
         const x = model.exceptions.get(h.exception);
         excluded.push({ host: h.host, kind: x?.kind ?? 'deferral', subject: `remediation:${p.remediation.id}`, remediation: p.remediation.id, by: h.exception, ...(x ? { expires: x.expires, reason: x.reason } : {}) });
       }

@@ -149,6 +149,14 @@ export class Timeline {
 
   /** When the remediation was written down: the first commit that added its file, else its `created` field. */
   written(r: RemediationEntry): Moment | undefined {
+    if (this.writtenCache.has(r.id)) return this.writtenCache.get(r.id);
+    const m = this.writtenUncached(r);
+    this.writtenCache.set(r.id, m);
+    return m;
+  }
+  private readonly writtenCache = new Map<string, Moment | undefined>();
+
+  private writtenUncached(r: RemediationEntry): Moment | undefined {
     const f = this.git.files[r.source.file];
     if (f) return { at: instant(f.written), from: `commit ${f.writtenCommit.slice(0, 12)} added ${r.source.file}` };
     if (r.created) return { at: instant(r.created), from: `created: ${r.created} in ${r.source.file}` };
@@ -164,8 +172,17 @@ export class Timeline {
   }
 
   approvalsOf(remediation: string): Array<{ approval: ApprovalEntry; at: Moment }> {
-    return [...this.model.approvals.values()].filter((a) => a.remediation === remediation).map((approval) => ({ approval, at: this.approved(approval) }));
+    if (!this.approvalIndex) {
+      this.approvalIndex = new Map();
+      for (const a of this.model.approvals.values()) {
+        const list = this.approvalIndex.get(a.remediation) ?? [];
+        list.push(a);
+        this.approvalIndex.set(a.remediation, list);
+      }
+    }
+    return (this.approvalIndex.get(remediation) ?? []).map((approval) => ({ approval, at: this.approved(approval) }));
   }
+  private approvalIndex?: Map<string, ApprovalEntry[]>;
 
   /**
    * When the group knew of a vulnerability: the first import of any advisory about it, or the first commit of a
@@ -173,12 +190,32 @@ export class Timeline {
    */
   knewOfIds(ids: string[]): Moment | undefined {
     let best: Moment | undefined;
-    const groups = new Set(ids.map((i) => this.groups.get(i)).filter((g): g is AdvisoryGroup => Boolean(g)));
-    const all = new Set([...ids, ...[...groups].flatMap((g) => g.ids)]);
-    for (const g of groups) if (g.imported !== undefined) best = earlier(best, { at: g.imported, from: `advisory ${g.importedId} imported` });
-    for (const id of all) for (const r of this.naming.get(id) ?? []) best = earlier(best, this.written(r));
+    for (const id of ids) {
+      const g = this.groups.get(id);
+      best = earlier(best, g ? this.knewOfGroup(g) : this.namedSince(id));
+    }
     return best;
   }
+
+  /** A group of advisories: its first import, or the first commit of a remediation naming any of its ids. */
+  private knewOfGroup(g: AdvisoryGroup): Moment | undefined {
+    if (this.groupCache.has(g)) return this.groupCache.get(g);
+    let best: Moment | undefined = g.imported !== undefined ? { at: g.imported, from: `advisory ${g.importedId} imported` } : undefined;
+    for (const id of g.ids) best = earlier(best, this.namedSince(id));
+    this.groupCache.set(g, best);
+    return best;
+  }
+  private readonly groupCache = new Map<AdvisoryGroup, Moment | undefined>();
+
+  /** The first commit of a remediation that names this id. */
+  private namedSince(id: string): Moment | undefined {
+    if (this.namedCache.has(id)) return this.namedCache.get(id);
+    let best: Moment | undefined;
+    for (const r of this.naming.get(id) ?? []) best = earlier(best, this.written(r));
+    this.namedCache.set(id, best);
+    return best;
+  }
+  private readonly namedCache = new Map<string, Moment | undefined>();
 
   /** When the group knew of what a remediation answers: its advisories, or the remediation itself. */
   knewOfRemediation(r: RemediationEntry): Moment | undefined {

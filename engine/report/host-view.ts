@@ -5,14 +5,23 @@ import { formatDuration, iso } from '../metrics/time.js';
 import type { Timeline } from '../metrics/timeline.js';
 import type { CommitInfo, MetricsInput } from '../metrics/types.js';
 import { assessHost, matchIds } from '../metrics/vulnerabilities.js';
+import type { HostRecord, RunRecord } from '../ledger/types.js';
 import type { HostEntry } from '../model/types.js';
 
 const at = (p: { file: string; line: number; commit: string | null }) => `${p.file}:${p.line}${p.commit ? `@${p.commit.slice(0, 12)}` : ''}`;
 
-/** Finds a commit by its full or abbreviated id. */
+/** Finds a commit by its full or abbreviated id (the ledger cites 12 digits: those are looked up directly). */
 export function commitLookup(commits: Record<string, CommitInfo>): (id: string) => CommitInfo | undefined {
   const list = Object.values(commits);
-  return (id) => commits[id] ?? (id.length >= 7 ? list.find((c) => c.sha.startsWith(id)) : undefined);
+  const by12 = new Map(list.map((c) => [c.sha.slice(0, 12), c]));
+  return (id) => commits[id] ?? (id.length === 12 ? by12.get(id) : id.length >= 7 ? list.find((c) => c.sha.startsWith(id)) : undefined);
+}
+
+/** Per host, the runs that touched it (oldest first) with the host's own record: built once for every page. */
+export function runsByHost(runs: RunRecord[]): Map<string, Array<{ run: RunRecord; host: HostRecord }>> {
+  const out = new Map<string, Array<{ run: RunRecord; host: HostRecord }>>();
+  for (const run of runs) for (const host of run.hosts) (out.get(host.host) ?? out.set(host.host, []).get(host.host)!).push({ run, host });
+  return out;
 }
 
 /**
@@ -20,13 +29,12 @@ export function commitLookup(commits: Record<string, CommitInfo>): (id: string) 
  * what is left out and by which exception, its services and exposure, every run that touched it (newest first)
  * and the commits behind those changes. Pure.
  */
-export function hostView(input: MetricsInput, host: HostEntry, timeline: Timeline) {
+export function hostView(input: MetricsInput, host: HostEntry, timeline: Timeline, touched: Array<{ run: RunRecord; host: HostRecord }> = runsByHost(input.runs).get(host.name) ?? [], commit = commitLookup(input.git.commits)) {
   const { model } = input;
   const obs = input.hosts[host.name];
   const now = new Date(input.now);
   const assessment = assessHost(model, host, obs, now);
   const exposure = hostExposure(host, obs?.facts?.listening ?? null, input.program);
-  const commit = commitLookup(input.git.commits);
   const why = new Map<string, Set<string>>();
   const cite = (id: string | null | undefined, reason: string) => {
     if (!id) return;
@@ -35,11 +43,9 @@ export function hostView(input: MetricsInput, host: HostEntry, timeline: Timelin
     (why.get(key) ?? why.set(key, new Set()).get(key)!).add(reason);
   };
 
-  const runs = input.runs
-    .filter((r) => r.hosts.some((h) => h.host === host.name))
+  const runs = [...touched]
     .reverse()
-    .map((r) => {
-      const h = r.hosts.find((x) => x.host === host.name)!;
+    .map(({ run: r, host: h }) => {
       cite(r.commit, `desired state applied by run ${r.id}`);
       return {
         id: r.id,

@@ -3,7 +3,7 @@ import { scopeToSystem } from '../metrics/scope.js';
 import { periodEnd } from '../metrics/time.js';
 import { Timeline } from '../metrics/timeline.js';
 import type { MetricsInput, MetricsReport } from '../metrics/types.js';
-import { hostView } from './host-view.js';
+import { commitLookup, hostView, runsByHost } from './host-view.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { indexView } from './view.js';
 
@@ -32,8 +32,10 @@ export function renderReport(raw: MetricsInput, opts: ReportOptions = {}): { fil
 
   const timeline = new Timeline(input.model, input.advisories, input.runs, input.git, Math.min(periodEnd(input.period.to), Date.parse(input.now)));
   const backNav = [{ href: '../index.html', label: 'report' }];
+  const touched = runsByHost(input.runs);
+  const commit = commitLookup(input.git.commits);
   for (const host of [...input.model.hosts.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const view = hostView(input, host, timeline);
+    const view = hostView(input, host, timeline, touched.get(host.name) ?? [], commit);
     files.set(`hosts/${host.name}.html`, t.layout({ title: `${host.name} — ${index.title}`, css: t.css, period: index.period, commit: index.commit, generatedAt: index.generatedAt, nav: backNav, body: t.host(view) }));
   }
   return { files, metrics };

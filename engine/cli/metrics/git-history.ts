@@ -93,9 +93,12 @@ export async function readGitHistory(root: string, ref: string, folder: string, 
 
   const prefixes = [...new Set([...wanted].filter((w) => /^[0-9a-f]{7,40}$/.test(w)))];
   for (const f of Object.values(files)) prefixes.push(f.writtenCommit, ...(f.mergedCommit ? [f.mergedCommit] : []));
+  // Looked up by length: the ledger cites full ids and 12-digit abbreviations, so a set per length is enough.
+  const byLength = new Map<number, Set<string>>();
+  for (const p of prefixes) (byLength.get(p.length) ?? byLength.set(p.length, new Set()).get(p.length)!).add(p);
   const commits: Record<string, CommitInfo> = {};
   for (const n of nodes.values()) {
-    if (prefixes.some((p) => n.oid.startsWith(p))) commits[n.oid] = { sha: n.oid, date: iso(n.committed), author: n.author, subject: n.subject };
+    if ([...byLength].some(([len, set]) => set.has(n.oid.slice(0, len)))) commits[n.oid] = { sha: n.oid, date: iso(n.committed), author: n.author, subject: n.subject };
   }
   return { files, commits };
 }
