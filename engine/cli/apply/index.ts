@@ -54,7 +54,7 @@ Examples:
     });
 }
 
-/** 0 nothing to do, 2 changes made and verified, 1 anything failed, halted, unverified or unreachable. */
+/** 0 nothing to do, 2 changes made (or still pending: outside a window, soaking), 1 anything failed, halted, unverified or unreachable. */
 export function outcomeCode(r: FlowResult): number {
   if (r.plan.summary.unreachable) return 1;
   const rec = r.record;
@@ -62,7 +62,8 @@ export function outcomeCode(r: FlowResult): number {
   if (rec.status !== 'completed') return 1;
   const actions = rec.hosts.flatMap((h) => h.actions);
   if (rec.hosts.some((h) => h.status === 'failed' || h.status === 'restored') || actions.some((a) => a.result === 'failed' || a.result === 'unverified')) return 1;
-  return actions.some((a) => a.result === 'verified') ? 2 : 0;
+  const pending = rec.hosts.some((h) => h.status === 'skipped') || actions.some((a) => a.result === 'skipped' && a.type !== 'reboot-notify');
+  return pending || actions.some((a) => a.result === 'verified') ? 2 : 0;
 }
 
 export function report(r: FlowResult, json: boolean): void {
