@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors/index.js';
+import { OutputWriteFailed, UsageError } from '../../errors/index.js';
 import { computeMetrics } from '../../metrics/compute.js';
 import { renderHuman } from '../../metrics/render/human.js';
 import { renderMarkdown } from '../../metrics/render/markdown.js';
@@ -68,6 +70,7 @@ Examples:
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency '${opts.concurrency}' is not a positive whole number`);
       const { repo } = globals(cmd);
+      if (opts.out && !existsSync(dirname(resolve(opts.out)))) throw new OutputWriteFailed(opts.out, 'its folder does not exist');
       const { input, storeProblems } = await gatherMetricsInput({ repo, ref: opts.ref, system: opts.system, from: opts.from, to: opts.to, facts: opts.facts, concurrency });
       const report = computeMetrics(input, { system: opts.system });
       const err = colours(process.stderr);

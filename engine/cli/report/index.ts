@@ -4,7 +4,7 @@ import { renderReport } from '../../report/index.js';
 import { colours } from '../output.js';
 import { globals } from '../program.js';
 import { gatherMetricsInput } from '../metrics/inputs.js';
-import { writeReportFolder } from './output.js';
+import { checkReportFolder, writeReportFolder } from './output.js';
 
 interface ReportOptions {
   out?: string;
@@ -47,6 +47,7 @@ Examples:
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency '${opts.concurrency}' is not a positive whole number`);
       const { repo } = globals(cmd);
+      checkReportFolder(opts.out!);
       const { input } = await gatherMetricsInput({ repo, ref: opts.ref, system: opts.system, from: opts.from, to: opts.to, facts: opts.facts, concurrency });
       const { files } = renderReport(input, { system: opts.system });
       writeReportFolder(opts.out!, files, input.now);

@@ -11,17 +11,7 @@ const OURS = new Set(['index.html', 'hosts', MARKER]);
  * it is empty or holds an earlier report (its marker file and nothing else of anyone's).
  */
 export function writeReportFolder(dir: string, files: Map<string, string>, stamp: string): void {
-  const target = resolve(dir);
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new ReportOutputRefused(dir, 'it is a file');
-    const entries = readdirSync(target);
-    const foreign = entries.filter((e) => !OURS.has(e));
-    if (entries.length && (!entries.includes(MARKER) || foreign.length)) {
-      throw new ReportOutputRefused(dir, foreign.length ? `it holds files that are not a report (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})` : 'it holds files that are not a report');
-    }
-  }
-  const parent = dirname(target);
-  if (!existsSync(parent)) throw new ReportOutputRefused(dir, `its parent folder ${parent} does not exist`);
+  const { target, parent } = checkReportFolder(dir);
   const fresh = join(parent, `.${basename(target)}.new-${process.pid}`);
   const old = join(parent, `.${basename(target)}.old-${process.pid}`);
   try {
@@ -37,4 +27,20 @@ export function writeReportFolder(dir: string, files: Map<string, string>, stamp
     if (!existsSync(target) && existsSync(old)) renameSync(old, target);
     throw new OutputWriteFailed(dir, (e as Error).message, e);
   }
+}
+
+/** Refuses, before any work is done, a folder the report may not replace. */
+export function checkReportFolder(dir: string): { target: string; parent: string } {
+  const target = resolve(dir);
+  if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) throw new ReportOutputRefused(dir, 'it is a file');
+    const entries = readdirSync(target);
+    const foreign = entries.filter((e) => !OURS.has(e));
+    if (entries.length && (!entries.includes(MARKER) || foreign.length)) {
+      throw new ReportOutputRefused(dir, foreign.length ? `it holds files that are not a report (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})` : 'it holds files that are not a report');
+    }
+  }
+  const parent = dirname(target);
+  if (!existsSync(parent)) throw new ReportOutputRefused(dir, `its parent folder ${parent} does not exist`);
+  return { target, parent };
 }
