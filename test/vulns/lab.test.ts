@@ -16,6 +16,8 @@ import { osvRecords, securitySources } from './osv-from-mirror.js';
  * approval and `plumb reconcile`, `plumb vulns` reports nothing open. Each test builds on the one before.
  */
 describeLabMachine('vulnerabilities on real lab hosts: matched, proposed, approved, applied, gone', () => {
+  // A lab of its own, named per process: another run of the suite (a CI job on the same machine) makes its own.
+  const name = `vulns-${process.pid}`;
   let lab: LabInfo;
   let org: Org;
   let feed: string;
@@ -35,7 +37,7 @@ describeLabMachine('vulnerabilities on real lab hosts: matched, proposed, approv
   const installed = async (host: number, pkg: string) => (await onHost(lab, lab.hosts[host]!, `dpkg-query -W -f '\${Version}' ${pkg}`)).trim();
 
   beforeAll(async () => {
-    lab = await labUp({ name: 'vulns', hosts: 2, rings: 'pilot=1,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
+    lab = await labUp({ name, hosts: 2, rings: 'pilot=1,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
     org = new Org(`${lab.stateDir}/inventory.yaml`);
     mkdirSync(join(org.dir, 'inventory/keys'), { recursive: true });
     copyFileSync(join(lab.mirror.dir, 'plumb-lab-mirror.gpg'), join(org.dir, 'inventory/keys/lab-mirror.gpg'));
@@ -61,7 +63,7 @@ describeLabMachine('vulnerabilities on real lab hosts: matched, proposed, approv
   afterAll(async () => {
     org?.cleanup();
     if (feed) rmSync(feed, { recursive: true, force: true });
-    if (lab) await labDown({ name: 'vulns' });
+    if (lab) await labDown({ name });
   });
 
   it('reports exactly the image packages with pending security updates, with the fix on the signed mirror', async () => {
@@ -167,7 +169,7 @@ describeLabMachine('vulnerabilities on real lab hosts: matched, proposed, approv
     expect(systems.map((s) => s.name)).toEqual(['intranet']);
     expect(systems[0]!.hosts.map((h) => h.host)).toEqual(lab.hosts.map((h) => h.name));
     for (const h of systems[0]!.hosts) {
-      expect(h.location).toMatch(/plumb lab vulns/);
+      expect(h.location).toContain(`plumb lab ${name} `);
       expect(h.facts?.os).toMatch(/Debian GNU\/Linux 12/);
       expect(h.facts?.packages).toBeGreaterThan(50);
       expect(h.facts?.listening).toContain('tcp/22 (sshd)');
