@@ -62,9 +62,18 @@ export function buildModel(commit: string | null, checked: Array<CheckedFile | n
   docPositions.set(model, docs);
 
   // Where a ring list or board was first declared, so a second declaration can point at both.
-  let ringsFrom: Provenance | undefined;
-  let boardFrom: Provenance | undefined;
-  let policyFrom: Provenance | undefined;
+  const declaredAt = new Map<string, Provenance>();
+  /** Rings, the board and the policy are decided in one place: true for the first file declaring a section, a problem at both for any other. */
+  const firstDeclaration = (section: string, label: string, src: Provenance): boolean => {
+    const first = declaredAt.get(section);
+    if (!first) {
+      declaredAt.set(section, src);
+      return true;
+    }
+    problems.push(problemAt(src, 'duplicate-section', `${label} declared in more than one file`, { hint: `one review decides it; also declared at ${first.file}:${first.line}` }));
+    problems.push(problemAt(first, 'duplicate-section', `${label} declared in more than one file`, { hint: `also declared at ${src.file}:${src.line}` }));
+    return false;
+  };
   const seen = new Map<string, Provenance>();
   const reportedFirst = new Set<string>();
   // Both declarations get a problem, so a pull-request annotation lands on each file involved.
@@ -130,41 +139,20 @@ export function buildModel(commit: string | null, checked: Array<CheckedFile | n
           const e = withSource(w, `/windows/${i}`);
           if (unique('maintenance window', w.name, e.source)) model.windows.set(w.name, e);
         });
-        if (inv.rings) {
-          const src = at(doc, '/rings');
-          if (ringsFrom) {
-            problems.push(problemAt(src, 'duplicate-section', 'rings are declared in more than one file', { hint: `their order is decided in one place; also declared at ${ringsFrom.file}:${ringsFrom.line}` }));
-            problems.push(problemAt(ringsFrom, 'duplicate-section', 'rings are declared in more than one file', { hint: `also declared at ${src.file}:${src.line}` }));
-          } else {
-            ringsFrom = src;
-            usable('rings', inv.rings, 'ring', (r) => r.name).forEach(([r, i]) => {
-              const e = { ...withSource(r, `/rings/${i}`), index: i };
-              if (unique('ring', r.name, e.source)) model.rings.push(e);
-            });
-          }
+        if (inv.rings && firstDeclaration('rings', 'rings are', at(doc, '/rings'))) {
+          usable('rings', inv.rings, 'ring', (r) => r.name).forEach(([r, i]) => {
+            const e = { ...withSource(r, `/rings/${i}`), index: i };
+            if (unique('ring', r.name, e.source)) model.rings.push(e);
+          });
         }
-        if (inv.board) {
-          const src = at(doc, '/board');
-          if (boardFrom) {
-            problems.push(problemAt(src, 'duplicate-section', 'the board is declared in more than one file', { hint: `also declared at ${boardFrom.file}:${boardFrom.line}` }));
-            problems.push(problemAt(boardFrom, 'duplicate-section', 'the board is declared in more than one file', { hint: `also declared at ${src.file}:${src.line}` }));
-          } else {
-            boardFrom = src;
-            usable('board/members', inv.board.members, 'board member', (m) => m.id).forEach(([m, i]) => {
-              const e = withSource(m, `/board/members/${i}`);
-              if (unique('board member', m.id, e.source)) model.board.set(m.id, e);
-            });
-          }
+        if (inv.board && firstDeclaration('board', 'the board is', at(doc, '/board'))) {
+          usable('board/members', inv.board.members, 'board member', (m) => m.id).forEach(([m, i]) => {
+            const e = withSource(m, `/board/members/${i}`);
+            if (unique('board member', m.id, e.source)) model.board.set(m.id, e);
+          });
         }
-        if (inv.policy && !badAt('/policy')) {
-          const src = at(doc, '/policy');
-          if (policyFrom) {
-            problems.push(problemAt(src, 'duplicate-section', 'the policy is declared in more than one file', { hint: `one review decides it; also declared at ${policyFrom.file}:${policyFrom.line}` }));
-            problems.push(problemAt(policyFrom, 'duplicate-section', 'the policy is declared in more than one file', { hint: `also declared at ${src.file}:${src.line}` }));
-          } else {
-            policyFrom = src;
-            model.policy = withSource(inv.policy, '/policy');
-          }
+        if (inv.policy && !badAt('/policy') && firstDeclaration('policy', 'the policy is', at(doc, '/policy'))) {
+          model.policy = withSource(inv.policy, '/policy');
         }
         break;
       }
