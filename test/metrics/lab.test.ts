@@ -60,6 +60,9 @@ describeLabMachine('metrics of a real rollout: import → propose → approve �
     expect(sources().length, 'the mirror carries security updates of the image').toBeGreaterThan(0);
     const imported = org.plumb('advisories', 'import', feed);
     expect(imported.code, imported.stderr).toBe(0);
+    // Git records commit times to the second; the import is stamped to the millisecond. Start the next second
+    // before committing, so the known timeline (import, then the proposal) survives git's rounding.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
     org.commit('advisories');
     const proposed = org.plumb('propose', '--json');
     expect(proposed.code, proposed.stderr).toBe(0);
