@@ -150,3 +150,44 @@ describe('loadRepository from git', () => {
     await expect(loadRepository(dir, 'no-such-branch')).rejects.toMatchObject({ code: 'E_GIT' });
   });
 });
+
+describe('the check cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plumb-cache-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' }).trim();
+
+  it('gives the same model from the cache as from parsing, and survives a damaged cache file', async () => {
+    git('init', '-q', '-b', 'main');
+    mkdirSync(join(dir, 'inventory'));
+    mkdirSync(join(dir, 'baselines'));
+    writeFileSync(join(dir, 'inventory/main.yaml'), inventory);
+    writeFileSync(join(dir, 'baselines/parent.yaml'), parent);
+    writeFileSync(join(dir, 'baselines/child.yaml'), child);
+    git('add', '.');
+    git('commit', '-qm', 'one');
+    const fresh = await loadRepository(dir, 'main', { cache: false });
+    const first = await loadRepository(dir, 'main');
+    const cached = await loadRepository(dir, 'main');
+    for (const r of [first, cached]) {
+      expect(r.problems).toEqual(fresh.problems);
+      expect(r.digest).toBe(fresh.digest);
+      expect(r.model.hosts.get('web-1')!.source).toEqual(fresh.model.hosts.get('web-1')!.source);
+      expect(r.model.resolvedBaselines.get('child')).toEqual(fresh.model.resolvedBaselines.get('child'));
+    }
+    writeFileSync(join(dir, '.plumb/cache/checked.json'), '{ not json');
+    expect((await loadRepository(dir, 'main')).model.hosts.size).toBe(1);
+  });
+
+  it('never serves a stale result: an edited file is parsed again, and a file with problems is never cached', async () => {
+    writeFileSync(join(dir, 'baselines/child.yaml'), 'name: child\nextends: nowhere\n');
+    git('commit', '-qam', 'two');
+    const r1 = await loadRepository(dir, 'main');
+    const r2 = await loadRepository(dir, 'main');
+    expect(r1.problems.map((p) => p.code)).toContain('dangling-reference');
+    expect(r2.problems).toEqual(r1.problems);
+    writeFileSync(join(dir, 'baselines/child.yaml'), 'name: child\npakages: {}\n');
+    git('commit', '-qam', 'three');
+    expect((await loadRepository(dir, 'main')).problems.map((p) => p.code)).toContain('schema');
+    expect((await loadRepository(dir, 'main')).problems.map((p) => p.code)).toContain('schema');
+  });
+});

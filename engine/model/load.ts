@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type ParsedYaml, type YamlLimits } from './yaml.js';
 import { readCommit, readWorktree, type Snapshot } from './source.js';
 import { checkFile, type CheckedFile } from './check.js';
 import { checkFiles } from './check-parallel.js';
+import { CheckCache } from './check-cache.js';
 import { resolveBaselines } from './extends.js';
 import { runRules } from './rules/index.js';
 
@@ -21,6 +22,8 @@ export interface LoadResult {
 
 export interface LoadOptions {
   limits?: YamlLimits;
+  /** Remember clean files under .plumb/cache/ between loads (default true); see check-cache.ts. */
+  cache?: boolean;
   /** The clock used for expiry and deadline warnings; injected so that checks are reproducible. */
   now?: Date;
 }
@@ -29,9 +32,22 @@ export { kindOf } from './check.js';
 
 /** Reads from the working tree (ref undefined) or from a commit, then loads. */
 export async function loadRepository(root: string, ref?: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  const maxBytes = (opts.limits ?? DEFAULT_LIMITS).maxBytes;
-  const snapshot = ref ? await readCommit(root, ref, { maxBytes }) : readWorktree(root, { maxBytes });
-  const checked = await checkFiles(snapshot.files, opts.limits ?? DEFAULT_LIMITS);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  // Custom limits change what a check concludes: only the defaults share the cache.
+  const cache = CheckCache.open(opts.cache === false || opts.limits ? null : root);
+  const known = (path: string, id: string) => cache.has(path, id);
+  const snapshot = ref ? await readCommit(root, ref, { maxBytes: limits.maxBytes, known }) : readWorktree(root, { maxBytes: limits.maxBytes });
+  const remembered = snapshot.files.map((f) => (f.id ? cache.get(f) : undefined));
+  const fresh = snapshot.files.filter((_, i) => !remembered[i]);
+  const checkedFresh = await checkFiles(fresh, limits);
+  let k = 0;
+  const checked = snapshot.files.map((f, i) => {
+    if (remembered[i]) return remembered[i]!;
+    const c = checkedFresh[k++] ?? null;
+    if (c) cache.put(f, c);
+    return c;
+  });
+  cache.save();
   return { ...buildModel(snapshot.commit, checked, opts), digest: snapshotDigest(snapshot) };
 }
 
@@ -41,11 +57,13 @@ export function loadSnapshot(snapshot: Snapshot, opts: LoadOptions = {}): LoadRe
   return { ...buildModel(snapshot.commit, snapshot.files.map((f) => checkFile(f, limits)), opts), digest: snapshotDigest(snapshot) };
 }
 
+/** Identity of the desired-state files: by content id where known (git blob id, or sha256 of the bytes), else the bytes. */
 export function snapshotDigest(snapshot: Snapshot): string {
   const h = createHash('sha256');
   for (const f of [...snapshot.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    h.update(`${f.path}\u0000${f.bytes.length}\u0000`);
-    h.update(f.bytes);
+    h.update(`${f.path}\u0000`);
+    if (f.id) h.update(`id:${f.id}\u0000`);
+    else h.update(`${f.bytes.length}\u0000`).update(f.bytes);
   }
   return h.digest('hex');
 }

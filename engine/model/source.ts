@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import git from 'isomorphic-git';
@@ -11,6 +12,10 @@ export interface SourceFile {
   /** Repository-relative path with forward slashes. */
   path: string;
   bytes: Uint8Array;
+  /** Content id: the git blob id for a commit, sha256 of the bytes for the working tree. */
+  id?: string;
+  /** The caller already knows this content (ReadOptions.known): bytes were not read. */
+  known?: boolean;
   /** Set instead of bytes when the file could not be read safely (too large, a symlink …). */
   refused?: string;
 }
@@ -23,6 +28,8 @@ export interface Snapshot {
 
 export interface ReadOptions {
   maxBytes?: number;
+  /** Content the caller has already checked (by path and content id): its bytes need not be read. */
+  known?: (path: string, id: string) => boolean;
   /** Folders to read (defaults to STATE_DIRS). */
   dirs?: readonly string[];
 }
@@ -57,7 +64,8 @@ export function readWorktree(root: string, opts: ReadOptions = {}): Snapshot {
           files.push({ path: r, bytes: new Uint8Array(), refused: `file is ${size} bytes; the limit is ${maxBytes}` });
           continue;
         }
-        files.push({ path: r, bytes: fs.readFileSync(path.join(root, r)) });
+        const bytes = fs.readFileSync(path.join(root, r));
+        files.push({ path: r, bytes, id: createHash('sha256').update(bytes).digest('hex') });
       }
     }
   };
@@ -119,8 +127,12 @@ export async function readCommit(root: string, ref: string, opts: ReadOptions = 
         files[i] = { path: b.path, bytes: new Uint8Array(), refused: 'is a symbolic link; desired state must be plain files' };
         continue;
       }
+      if (opts.known?.(b.path, b.oid)) {
+        files[i] = { path: b.path, bytes: new Uint8Array(), id: b.oid, known: true };
+        continue;
+      }
       const { blob } = await git.readBlob({ fs: gfs, gitdir, oid: b.oid, cache });
-      files[i] = blob.length > maxBytes ? { path: b.path, bytes: new Uint8Array(), refused: `file is ${blob.length} bytes; the limit is ${maxBytes}` } : { path: b.path, bytes: blob };
+      files[i] = blob.length > maxBytes ? { path: b.path, bytes: new Uint8Array(), id: b.oid, refused: `file is ${blob.length} bytes; the limit is ${maxBytes}` } : { path: b.path, bytes: blob, id: b.oid };
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));

@@ -20,19 +20,22 @@ try {
   const runs = [];
   for (const layout of ['loose objects', 'packed (git gc)']) {
     if (layout.startsWith('packed')) git('gc', '-q');
-    for (let i = 0; i < 3; i++) {
+    // Cold: no .plumb/cache (a fresh clone, or the first run after an upgrade); warm: the cache the cold run left.
+    for (const [i, temperature] of ['cold', 'cold', 'warm', 'warm'].entries()) {
+      if (temperature === 'cold') rmSync(join(dir, '.plumb'), { recursive: true, force: true });
       const s = performance.now();
       const r = await loadRepository(dir, 'main');
       const secs = (performance.now() - s) / 1000;
       const errors = r.problems.filter((p) => p.severity === 'error');
       if (errors.length) throw new Error(`generated organization is invalid: ${errors[0].file}:${errors[0].line} ${errors[0].message}`);
-      runs.push({ layout, run: i + 1, secs, docs: r.documents, hosts: r.model.hosts.size, baselines: r.model.resolvedBaselines.size, remediations: r.model.remediations.size });
+      runs.push({ layout, temperature, run: i + 1, secs, docs: r.documents, hosts: r.model.hosts.size, baselines: r.model.resolvedBaselines.size, remediations: r.model.remediations.size });
     }
   }
-  for (const r of runs) console.log(`${r.layout.padEnd(16)} run ${r.run}: ${r.secs.toFixed(2)} s  (${r.docs} documents: ${r.hosts} hosts, ${r.baselines} baselines, ${r.remediations} remediations)`);
-  const best = Math.min(...runs.map((r) => r.secs));
-  const worst = Math.max(...runs.map((r) => r.secs));
-  console.log(`load + validate from a commit: best ${best.toFixed(2)} s, worst ${worst.toFixed(2)} s; target ≤ 3 s → ${worst <= 3 ? 'MET' : 'MISSED'}`);
+  for (const r of runs) console.log(`${r.layout.padEnd(16)} ${r.temperature} run ${r.run}: ${r.secs.toFixed(2)} s  (${r.docs} documents: ${r.hosts} hosts, ${r.baselines} baselines, ${r.remediations} remediations)`);
+  for (const t of ['cold', 'warm']) {
+    const xs = runs.filter((r) => r.temperature === t).map((r) => r.secs);
+    console.log(`${t} load + validate from a commit: best ${Math.min(...xs).toFixed(2)} s, worst ${Math.max(...xs).toFixed(2)} s; target ≤ 3 s → ${Math.max(...xs) <= 3 ? 'MET' : 'MISSED'}`);
+  }
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
