@@ -1,177 +1,93 @@
-# Plumbline facts, one round trip: run by `sh -c` on the host, the request on standard input, JSON Lines on
-# standard output (one object per line; format in engine/facts/README.md). POSIX sh only: it must work with
-# dash and busybox sh. Every tool is optional: a missing one turns its fact into an "unknown" record, never an
-# abort. Request values are data: they are checked against a character set, always quoted, never evaluated.
-# Multi-line or foreign text (files, tool output) travels base64-encoded; single words are checked and sent as is.
+# Plumbline facts, one round trip: read by `sh` from standard input on the host, with the request inside, the facts
+# on standard output (format in engine/facts/README.md). POSIX sh only: it must work with dash and busybox sh. Every tool is
+# optional: a missing one turns its fact into an "unknown" record, never an abort. Request values are data: they are
+# checked against a character set, always quoted or split on newlines with globbing off, never evaluated.
+# Cost: a fleet runs this on every host at once and each process costs about a millisecond of CPU, so every tool runs
+# once per kind of fact with all items as arguments (never once per item), and builtins read what they can.
+# Framing: tool output leaves raw, preceded by its byte length; file contents leave raw at the very end, framed by
+# their stat sizes and checked against their sha256 by the parser; base64 only carries what has no safe frame.
 
 LC_ALL=C
 export LC_ALL
 set -f
-TAB=$(printf '\t')
+TAB='	'
 NL='
 '
+WS=" $TAB$NL"
+IFS=$WS
 MAXCONTENT=262144
 
 have() { command -v "$1" >/dev/null 2>&1; }
 unknown() { printf '{"t":"unknown","fact":"%s","reason":"%s"}\n' "$1" "$2"; }
 # A word is safe to put into JSON as is when it has none of: quote, backslash, control characters.
 word() { case $1 in '' | *[!A-Za-z0-9._:@+~=,/%\|\ \(\)-]*) return 1 ;; esac; return 0; }
+# A path safe in JSON, in a newline-split argument list and in "path:line" output: absolute, no colon, no blank.
+plain() { case $1 in /*) ;; *) return 1 ;; esac; case $1 in *[!A-Za-z0-9._@+,=/-]*) return 1 ;; esac; return 0; }
+# The same for Include patterns, which may also hold * ? [ ].
+gplain() { case $1 in /*) ;; *) return 1 ;; esac; case $1 in *[!]A-Za-z0-9._@+,=/*?[-]*) return 1 ;; esac; return 0; }
+# Lists are newline-terminated items. has LIST ITEM
+has() { case $NL$1 in *"$NL$2$NL"*) return 0 ;; esac; return 1; }
+count() { n=0; for i in $1; do n=$((n + 1)); done; }
+# Captured tool output, preceded by its length; with LC_ALL=C, ${#} counts bytes in dash and busybox sh alike.
+raw() { printf '%s,"len":%s}\n%s\n' "$1" "${#2}" "$2"; }
 
-ENC=''
-if have base64; then
-  if base64 -w 0 </dev/null >/dev/null 2>&1; then ENC=w0; elif have tr; then ENC=tr; fi
-fi
-enc() { if [ "$ENC" = w0 ]; then base64 -w 0; else base64 | tr -d '\n'; fi; }
-
-# The request, read whole before anything else runs: later commands must not eat it.
-REQ=''
-while IFS= read -r line || [ -n "$line" ]; do REQ="$REQ$line$NL"; done
-exec </dev/null
-
-NOW=''
-if have date; then NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null); fi
-case $NOW in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) printf '{"t":"begin","v":1,"time":"%s","enc":"%s"}\n' "$NOW" "$ENC" ;; *) printf '{"t":"begin","v":1,"time":null,"enc":"%s"}\n' "$ENC" ;; esac
-
-# --- operating system, kernel, architecture ---
-OSR=''
-for f in /etc/os-release /usr/lib/os-release; do if [ -r "$f" ]; then OSR=$f; break; fi; done
-if [ -z "$OSR" ]; then unknown os 'no readable /etc/os-release'
-elif [ -z "$ENC" ]; then unknown os 'base64 not available'
-else printf '{"t":"os","data":"%s"}\n' "$(enc <"$OSR")"; fi
-
-if have uname; then
-  v=$(uname -r 2>/dev/null); if word "$v"; then printf '{"t":"kernel","value":"%s"}\n' "$v"; else unknown kernel 'uname -r gave no usable answer'; fi
-  m=$(uname -m 2>/dev/null); if word "$m"; then printf '{"t":"machine","value":"%s"}\n' "$m"; fi
-else unknown kernel 'uname not installed'; fi
-
-# --- packages (dpkg) ---
-if have dpkg-query; then
-  a=$(dpkg --print-architecture 2>/dev/null); if word "$a"; then printf '{"t":"dpkg_arch","value":"%s"}\n' "$a"; fi
-  if [ -z "$ENC" ]; then unknown packages 'base64 not available'
-  else
-    # ${source:Package} needs dpkg >= 1.21; older ones fall back to the raw Source field.
-    out=$(dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\t${source:Package}\t${source:Version}\n' 2>/dev/null) && fmt=source || {
-      out=$(dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\t${Source}\n' 2>/dev/null) && fmt=legacy
-    } || fmt=''
-    if [ -n "$fmt" ]; then printf '{"t":"packages","format":"%s","data":"%s"}\n' "$fmt" "$(printf '%s\n' "$out" | enc)"
-    else unknown packages 'dpkg-query failed (unreadable package database?)'; fi
+ENC=unset
+encoder() { # base64 is only needed for what has no safe frame: probed once, on first need
+  if [ "$ENC" = unset ]; then
+    ENC=''
+    if have base64; then
+      if base64 -w 0 </dev/null >/dev/null 2>&1; then ENC=w0; elif have tr; then ENC=tr; fi
+    fi
   fi
+  [ -n "$ENC" ]
+}
+enc() { if [ "$ENC" = w0 ]; then base64 -w 0; else base64 | tr -d '\n'; fi; }
+# A path as a JSON member: "key":"/plain/path", else "key64":"<base64>" (callers have checked encoder).
+jpath() { if plain "$2"; then printf '"%s":"%s"' "$1" "$2"; else printf '"%s64":"%s"' "$1" "$(printf '%s' "$2" | enc)"; fi; }
+
+# REQ, the request (one tab-separated line per item), is set before this script by gatherInput, as a quoted literal:
+# data, never evaluated. The whole input is one { … } </dev/null group, so the shell reads all of it before anything
+# runs, and no tool can eat the rest of the script from standard input.
+
+# The time comes later, from the stat call (see there), or from date when there is no stat.
+printf '{"t":"begin","v":2}\n'
+
+# --- kernel, machine: /proc/sys strings honour reads at an offset, so the read builtin gets them whole ---
+k=''
+if [ -r /proc/sys/kernel/osrelease ]; then read -r k </proc/sys/kernel/osrelease || :; fi
+if ! word "$k" && have uname; then k=$(uname -r 2>/dev/null); fi
+if word "$k"; then printf '{"t":"kernel","value":"%s"}\n' "$k"
+elif have uname; then unknown kernel 'uname -r gave no usable answer'
+else unknown kernel 'no /proc/sys/kernel/osrelease and uname not installed'; fi
+m=''
+if [ -r /proc/sys/kernel/arch ]; then read -r m </proc/sys/kernel/arch || :; fi
+if ! word "$m" && have uname; then m=$(uname -m 2>/dev/null); fi
+if word "$m"; then printf '{"t":"machine","value":"%s"}\n' "$m"; fi
+
+# --- packages (dpkg); the parser takes the architecture from the dpkg package, which is what dpkg prints ---
+if have dpkg-query; then
+  printf '{"t":"platform","value":"apt"}\n'
+  # ${source:Package} needs dpkg >= 1.21; older ones fall back to the raw Source field.
+  if out=$(dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\t${source:Package}\t${source:Version}\n' 2>/dev/null); then
+    raw '{"t":"packages","format":"source"' "$out"
+  elif out=$(dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\t${Source}\n' 2>/dev/null); then
+    raw '{"t":"packages","format":"legacy"' "$out"
+  else unknown packages 'dpkg-query failed (unreadable package database?)'; fi
 elif have rpm; then printf '{"t":"platform","value":"rpm"}\n'; unknown packages 'rpm hosts are not supported yet'
 else unknown packages 'dpkg-query not installed'; fi
 
-# --- request: files, contents, settings, services, sysctl ---
-[ -n "$ENC" ] || unknown contents 'base64 not available'
-SEEN="$NL"
-emit_content() { # $1 path; sends the content once per path, when it is a small readable regular file
-  case $SEEN in *"$NL$1$NL"*) return ;; esac
-  SEEN="$SEEN$1$NL"
-  [ -f "$1" ] && [ -n "$ENC" ] || return
-  p=$(printf '%s' "$1" | enc)
-  if [ ! -r "$1" ]; then printf '{"t":"content_unknown","path":"%s","reason":"not readable"}\n' "$p"; return; fi
-  n=''
-  if have wc; then n=$(wc -c <"$1" 2>/dev/null); n=${n##* }; fi
-  case $n in '' | *[!0-9]*) printf '{"t":"content_unknown","path":"%s","reason":"size unknown (wc missing)"}\n' "$p"; return ;; esac
-  if [ "$n" -gt "$MAXCONTENT" ]; then printf '{"t":"content_unknown","path":"%s","reason":"larger than 256 KiB (%s bytes)"}\n' "$p" "$n"; return; fi
-  printf '{"t":"content","path":"%s","data":"%s"}\n' "$p" "$(enc <"$1")"
-}
-
-# sshd-style Include lines: every pattern is globbed relative to $BASE, reported, and followed (depth-limited).
-scan_includes() { # $1 file, $2 depth
-  [ "$2" -gt 8 ] && return
-  [ -f "$1" ] && [ -r "$1" ] || return
-  while read -r kw rest || [ -n "$kw" ]; do
-    case $kw in [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) ;; *) continue ;; esac
-    for pat in $rest; do
-      case $pat in \#*) break ;; /*) full=$pat ;; *) full="$BASE/$pat" ;; esac
-      list=''
-      set +f
-      for m in $full; do [ -e "$m" ] && list="$list,\"$(printf '%s' "$m" | enc)\""; done
-      set -f
-      printf '{"t":"glob","file":"%s","pattern":"%s","matches":[%s]}\n' "$(printf '%s' "$1" | enc)" "$(printf '%s' "$full" | enc)" "${list#,}"
-      set +f
-      for m in $full; do
-        set -f
-        if [ -e "$m" ]; then emit_content "$m"; scan_includes "$m" $(($2 + 1)); fi
-        set +f
-      done
-      set -f
-    done
-  done <"$1"
-}
-
-file_meta() { # $1 path
-  if [ ! -e "$1" ] && [ ! -L "$1" ]; then printf '{"t":"file","path":"%s","exists":false}\n' "$1"; return; fi
-  st=''
-  if have stat; then st=$(stat -c '%F|%a|%U|%G|%s' -- "$1" 2>/dev/null); fi
-  sum=''
-  if [ -f "$1" ] && have sha256sum; then sum=$(sha256sum -- "$1" 2>/dev/null); sum=${sum%% *}; fi
-  case $sum in *[!0-9a-f]*) sum='' ;; esac
-  if word "$st"; then printf '{"t":"file","path":"%s","exists":true,"stat":"%s","sha256":"%s"}\n' "$1" "$st" "$sum"
-  else printf '{"t":"file","path":"%s","exists":true,"stat":null,"sha256":"%s"}\n' "$1" "$sum"; fi
-}
-
-unit_state() { # $1 unit; enabled | disabled | masked | static | alias | not-found …, without a running systemd
-  if have systemctl; then
-    # Reads unit files and links only, so it answers without a running systemd (containers, chroots).
-    s=$(systemctl --root=/ is-enabled -- "$1" 2>/dev/null)
-    s=${s%%"$NL"*}
-    case $s in enabled | enabled-runtime | linked | linked-runtime | alias | masked | masked-runtime | static | indirect | disabled | generated | transient) echo "$s"; return ;; esac
-  fi
-  for d in /etc/systemd/system /run/systemd/system; do
-    if [ -L "$d/$1" ] && [ "$d/$1" -ef /dev/null ]; then echo masked; return; fi
-  done
-  file=''
-  tmpl=''
-  case $1 in *@*.*) tmpl="${1%%@*}@.${1##*.}" ;; esac
-  for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
-    if [ -f "$d/$1" ]; then file="$d/$1"; break; fi
-    if [ -n "$tmpl" ] && [ -f "$d/$tmpl" ]; then file="$d/$tmpl"; break; fi
-  done
-  if [ -z "$file" ]; then echo not-found; return; fi
-  set +f
-  for w in /etc/systemd/system/*.wants/"$1" /etc/systemd/system/*.requires/"$1"; do
-    if [ -L "$w" ]; then set -f; echo enabled; return; fi
-  done
-  set -f
-  case $file in /etc/systemd/system/* | /run/systemd/system/*)
-    if [ -L "$file" ]; then echo alias; return; fi ;;
-  esac
-  inst=''
-  while IFS= read -r l || [ -n "$l" ]; do
-    case $l in WantedBy=* | RequiredBy=* | Alias=* | Also=* | UpheldBy=*) inst=1 ;; esac
-  done <"$file"
-  if [ -z "$inst" ]; then echo static; else echo disabled; fi
-}
-
-unit_active() { # $1 unit; only a running systemd knows
-  if [ -d /run/systemd/system ] && have systemctl; then
-    a=$(systemctl is-active -- "$1" 2>/dev/null)
-    a=${a%%"$NL"*}
-    case $a in active | inactive | failed | activating | deactivating | reloading) echo "$a"; return ;; esac
-  fi
-  echo unknown
-}
-
-sysctl_value() { # $1 key, $2 /proc/sys path
-  if [ ! -d /proc/sys ]; then printf '{"t":"sysctl","key":"%s","value":null,"reason":"no /proc/sys"}\n' "$1"; return; fi
-  if [ ! -e "$2" ]; then printf '{"t":"sysctl","key":"%s","value":null,"reason":"no such key"}\n' "$1"; return; fi
-  if [ ! -r "$2" ]; then printf '{"t":"sysctl","key":"%s","value":null,"reason":"not readable"}\n' "$1"; return; fi
-  # Not the read builtin: dash reads byte by byte, and many /proc/sys files answer only the first read.
-  if have cat; then v=$(cat -- "$2" 2>/dev/null) || v=''
-  elif have sysctl; then v=$(sysctl -n -- "$1" 2>/dev/null) || v=''
-  else printf '{"t":"sysctl","key":"%s","value":null,"reason":"neither cat nor sysctl installed"}\n' "$1"; return; fi
-  set -- "$1" $v
-  k=$1; shift; v="$*"
-  if [ -z "$v" ] || word "$v"; then printf '{"t":"sysctl","key":"%s","value":"%s"}\n' "$k" "$v"
-  else printf '{"t":"sysctl","key":"%s","value":null,"reason":"unexpected characters"}\n' "$k"; fi
-}
-
-OLDIFS=" $TAB$NL"
+# --- the request, sorted into lists; tools run later, once per list ---
+METAS=''   # existing requested paths (and bundled files): one stat
+SUMS=''    # regular files among them: one sha256sum
+CONTENT='' # files whose bytes are shipped
+SPACE=''   # sshd-style settings files, "base<TAB>file"
+UNITS=''
+SYSCTL=''  # "key<TAB>/proc/sys/…"
 IFS=$NL
 for line in $REQ; do
   IFS=$TAB
   set -- $line
-  IFS=$OLDIFS
+  IFS=$NL
   kind=$1; a=${2-}; b=${3-}; c=${4-}
   case $kind in
     file | content | settings)
@@ -187,40 +103,307 @@ for line in $REQ; do
     *) unknown request 'unknown request kind'; continue ;;
   esac
   case $kind in
-    file) file_meta "$a" ;;
-    content) emit_content "$a" ;;
+    file)
+      has "$METAS" "$a" && continue
+      if [ ! -e "$a" ] && [ ! -L "$a" ]; then printf '{"t":"file","path":"%s","exists":false}\n' "$a"; continue; fi
+      printf '{"t":"file","path":"%s","exists":true}\n' "$a"
+      METAS="$METAS$a$NL"
+      if [ -f "$a" ]; then SUMS="$SUMS$a$NL"; fi
+      ;;
+    content) has "$CONTENT" "$a" || CONTENT="$CONTENT$a$NL" ;;
     settings)
-      emit_content "$a"
-      if [ "$b" = space ] && [ -n "$ENC" ]; then
-        case $c in /*) BASE=$c ;; *) BASE=/etc/ssh ;; esac
-        case $BASE in *[!A-Za-z0-9._@+,=/-]*) BASE=/etc/ssh ;; esac
-        scan_includes "$a" 0
+      has "$CONTENT" "$a" || CONTENT="$CONTENT$a$NL"
+      if [ "$b" = space ]; then
+        case $c in /*) ;; *) c=/etc/ssh ;; esac
+        case $c in *[!A-Za-z0-9._@+,=/-]*) c=/etc/ssh ;; esac
+        has "$SPACE" "$c$TAB$a" || SPACE="$SPACE$c$TAB$a$NL"
       fi
       ;;
-    service) printf '{"t":"service","name":"%s","state":"%s","active":"%s"}\n' "$a" "$(unit_state "$a")" "$(unit_active "$a")" ;;
-    sysctl) sysctl_value "$a" "$b" ;;
+    service) has "$UNITS" "$a" || UNITS="$UNITS$a$NL" ;;
+    sysctl) has "$SYSCTL" "$a$TAB$b" || SYSCTL="$SYSCTL$a$TAB$b$NL" ;;
   esac
+done
+
+# --- operating system, reboot: their files travel with the other contents ---
+OSR=''
+for f in /etc/os-release /usr/lib/os-release; do if [ -r "$f" ]; then OSR=$f; break; fi; done
+# Debian's /etc/os-release links to /usr/lib/os-release: name the file itself, so that it can be bundled.
+if [ "$OSR" = /etc/os-release ] && [ -L "$OSR" ] && [ "$OSR" -ef /usr/lib/os-release ]; then OSR=/usr/lib/os-release; fi
+if [ -z "$OSR" ]; then unknown os 'no readable /etc/os-release'
+else
+  printf '{"t":"os","path":"%s"}\n' "$OSR"
+  has "$CONTENT" "$OSR" || CONTENT="$CONTENT$OSR$NL"
+fi
+if [ -e /run/reboot-required ]; then
+  printf '{"t":"reboot","required":true}\n'
+  if [ -r /run/reboot-required.pkgs ] && ! has "$CONTENT" /run/reboot-required.pkgs; then CONTENT="$CONTENT/run/reboot-required.pkgs$NL"; fi
+else printf '{"t":"reboot","required":false}\n'; fi
+
+# --- services, first pass: what the unit directories settle by themselves, and which unit files the grep must read ---
+unit_dirs
+STATES='' # "unit<TAB>state<TAB>how it was found"
+PENDING='' # "unit<TAB>unit file": settled by links and [Install] after the grep
+ASK=''
+UFILES=''
+for u in $UNITS; do
+  if ! unit_exists "$u"; then STATES="$STATES$u${TAB}not-found${TAB}files$NL"; continue; fi
+  unit_classify "$u"
+  case $UCLASS in
+    state\ *) STATES="$STATES$u$TAB${UCLASS#state }${TAB}files$NL" ;;
+    install\ *) PENDING="$PENDING$u$TAB${UCLASS#install }$NL"; UFILES="$UFILES${UCLASS#install }$NL" ;;
+    *) ASK="$ASK$u$NL" ;;
+  esac
+done
+
+# --- one grep reads every sysctl value, every settings file (for its Include lines) and the unit files above ---
+HAVE_GREP=''
+if have grep; then HAVE_GREP=1; fi
+ARGS=''
+if [ -d /proc/sys ]; then
+  for s in $SYSCTL; do
+    p=${s#*"$TAB"}
+    if [ -e "$p" ] && [ -r "$p" ] && ! has "$ARGS" "$p"; then ARGS="$ARGS$p$NL"; fi
+  done
+fi
+for e in $SPACE; do
+  f=${e#*"$TAB"}
+  if [ -f "$f" ] && [ -r "$f" ] && ! has "$ARGS" "$f"; then ARGS="$ARGS$f$NL"; fi
+done
+for f in $UFILES; do has "$ARGS" "$f" || ARGS="$ARGS$f$NL"; done
+GREPPED=''
+if [ -n "$HAVE_GREP" ] && [ -n "$ARGS" ]; then GREPPED=$(grep -H '' -- $ARGS 2>/dev/null); fi
+
+# sshd-style Include: every pattern is globbed (relative ones against the base), reported, and its matches shipped
+# and scanned in turn, level by level, up to 8 levels deep.
+glob_record() { # $1 file, $2 pattern, $3 matches (a list)
+  all=1
+  for mt in $3; do plain "$mt" || all=''; done
+  if [ -n "$all" ] && plain "$1" && gplain "$2"; then
+    ms=''
+    for mt in $3; do ms="$ms,\"$mt\""; done
+    printf '{"t":"glob","file":"%s","pattern":"%s","matches":[%s]}\n' "$1" "$2" "${ms#,}"
+  elif encoder; then
+    ms=''
+    for mt in $3; do ms="$ms,\"$(printf '%s' "$mt" | enc)\""; done
+    printf '{"t":"glob","file64":"%s","pattern64":"%s","matches64":[%s]}\n' "$(printf '%s' "$1" | enc)" "$(printf '%s' "$2" | enc)" "${ms#,}"
+  fi
+}
+includes_in() { # $1 base, $2 file, $3 its lines that may be Include lines; adds the matches to NEXT
+  ibase=$1; ifile=$2
+  for l in $3; do
+    IFS=$WS
+    set -- $l
+    IFS=$NL
+    case ${1-} in [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) shift ;; *) continue ;; esac
+    for pat; do
+      case $pat in \#*) break ;; /*) full=$pat ;; *) full="$ibase/$pat" ;; esac
+      list=''
+      set +f
+      for mt in $full; do if [ -e "$mt" ]; then list="$list$mt$NL"; fi; done
+      set -f
+      glob_record "$ifile" "$full" "$list"
+      for mt in $list; do
+        if [ -f "$mt" ] && ! has "$CONTENT" "$mt"; then CONTENT="$CONTENT$mt$NL"; fi
+        has "$NEXT" "$ibase$TAB$mt" || NEXT="$NEXT$ibase$TAB$mt$NL"
+      done
+    done
+  done
+}
+LEVEL=$SPACE
+LINES=$GREPPED
+SCANNED=''
+depth=0
+while [ -n "$LEVEL" ] && [ $depth -le 8 ]; do
+  if [ $depth -gt 0 ] && [ -n "$HAVE_GREP" ]; then
+    ARGS=''
+    for e in $LEVEL; do
+      f=${e#*"$TAB"}
+      if plain "$f" && [ -f "$f" ] && [ -r "$f" ] && ! has "$ARGS" "$f"; then ARGS="$ARGS$f$NL"; fi
+    done
+    LINES=''
+    if [ -n "$ARGS" ]; then LINES=$(grep -H '' -- $ARGS 2>/dev/null); fi
+  fi
+  NEXT=''
+  for e in $LEVEL; do
+    has "$SCANNED" "$e" && continue
+    SCANNED="$SCANNED$e$NL"
+    f=${e#*"$TAB"}
+    [ -f "$f" ] && [ -r "$f" ] || continue
+    cand=''
+    if [ -n "$HAVE_GREP" ] && plain "$f"; then
+      # A keyword starts its line, after blanks: cheap to rule out for most lines (comments, other keywords).
+      for l in $LINES; do case $l in "$f:"[Ii]* | "$f:"[\ \	]*) cand="$cand${l#"$f:"}$NL" ;; esac; done
+    else
+      while IFS= read -r l || [ -n "$l" ]; do case $l in [Ii]* | [\ \	]*) cand="$cand$l$NL" ;; esac; done <"$f"
+    fi
+    if [ -n "$cand" ]; then includes_in "${e%%"$TAB"*}" "$f" "$cand"; fi
+  done
+  LEVEL=$NEXT
+  depth=$((depth + 1))
+done
+
+# --- sysctl: values from the grep above (not the read builtin: numeric /proc/sys files answer only a first read) ---
+for s in $SYSCTL; do
+  key=${s%%"$TAB"*}; p=${s#*"$TAB"}
+  if [ ! -d /proc/sys ]; then printf '{"t":"sysctl","key":"%s","value":null,"reason":"no /proc/sys"}\n' "$key"; continue; fi
+  if [ ! -e "$p" ]; then printf '{"t":"sysctl","key":"%s","value":null,"reason":"no such key"}\n' "$key"; continue; fi
+  if [ ! -r "$p" ]; then printf '{"t":"sysctl","key":"%s","value":null,"reason":"not readable"}\n' "$key"; continue; fi
+  v=''
+  if [ -n "$HAVE_GREP" ]; then
+    for l in $GREPPED; do case $l in "$p:"*) v="$v ${l#"$p:"}" ;; esac; done
+  elif have cat; then v=$(cat -- "$p" 2>/dev/null) || v=''
+  elif have sysctl; then v=$(sysctl -n -- "$key" 2>/dev/null) || v=''
+  else printf '{"t":"sysctl","key":"%s","value":null,"reason":"neither grep, cat nor sysctl installed"}\n' "$key"; continue; fi
+  IFS=$WS
+  set -- $v
+  v="$*"
+  IFS=$NL
+  if [ -z "$v" ] || word "$v"; then printf '{"t":"sysctl","key":"%s","value":"%s"}\n' "$key" "$v"
+  else printf '{"t":"sysctl","key":"%s","value":null,"reason":"unexpected characters"}\n' "$key"; fi
 done
 
 # --- listening sockets ---
 if have ss; then
-  if [ -z "$ENC" ]; then unknown listening 'base64 not available'
-  else
-    out=$(ss -H -t -u -l -n -p 2>/dev/null) || out=$(ss -t -u -l -n 2>/dev/null) || out='__fail__'
-    if [ "$out" = __fail__ ]; then unknown listening 'ss failed'
-    else printf '{"t":"listening","data":"%s"}\n' "$(printf '%s\n' "$out" | enc)"; fi
-  fi
+  if out=$(ss -H -t -u -l -n -p 2>/dev/null) || out=$(ss -t -u -l -n 2>/dev/null); then raw '{"t":"listening"' "$out"
+  else unknown listening 'ss failed'; fi
 else unknown listening 'ss not installed'; fi
 
-# --- reboot, uptime ---
-if [ -e /run/reboot-required ]; then
-  pk=''
-  if [ -r /run/reboot-required.pkgs ] && [ -n "$ENC" ]; then pk=$(enc </run/reboot-required.pkgs); fi
-  printf '{"t":"reboot","required":true,"pkgs":"%s"}\n' "$pk"
-else printf '{"t":"reboot","required":false,"pkgs":""}\n'; fi
-
 up=''
-if [ -r /proc/uptime ]; then read -r up rest </proc/uptime; fi
+if [ -r /proc/uptime ]; then IFS=$WS read -r up rest </proc/uptime || :; fi
 case $up in '' | *[!0-9.]*) unknown uptime 'no readable /proc/uptime' ;; *) printf '{"t":"uptime","seconds":"%s"}\n' "$up" ;; esac
 
+# --- file metadata and contents ---
+HAVE_STAT=''
+if have stat; then HAVE_STAT=1; fi
+HAVE_CAT=''
+if have cat; then HAVE_CAT=1; fi
+if [ -z "$HAVE_STAT" ] || [ -z "$HAVE_CAT" ]; then encoder || unknown contents 'neither stat and cat nor base64 available'; fi
+BUNDLE='' # plain names of readable regular files (not links): one cat, framed by their stat sizes
+SINGLE='' # the rest: one base64 each
+for f in $CONTENT; do
+  [ -f "$f" ] || continue
+  if [ ! -r "$f" ]; then
+    if plain "$f" || encoder; then printf '{"t":"content_unknown",%s,"reason":"not readable"}\n' "$(jpath path "$f")"; fi
+  elif [ -n "$HAVE_STAT" ] && [ -n "$HAVE_CAT" ] && plain "$f" && [ ! -L "$f" ]; then
+    BUNDLE="$BUNDLE$f$NL"
+    has "$METAS" "$f" || METAS="$METAS$f$NL"
+    has "$SUMS" "$f" || SUMS="$SUMS$f$NL"
+  else SINGLE="$SINGLE$f$NL"; fi
+done
+
+ST=''
+LINKGLOBS=''
+if [ -n "$PENDING" ]; then unit_link_globs; fi
+if [ -n "$HAVE_STAT" ]; then
+  # One line per path: mode:size:type:owner:group:ctime:path (names from passwd and group never hold a colon), and
+  # for links "path -> target". Globbing is on for the unit directories only: the other paths are plain.
+  # /proc/self/ is stat's own process directory, made as stat looks it up: its ctime is the host's clock now, which
+  # spares a date process.
+  set +f
+  ST=$(QUOTING_STYLE=literal stat -c '%a:%s:%F:%U:%G:%Z:%N' -- /proc/self/ $METAS $LINKGLOBS 2>/dev/null)
+  set -f
+  raw '{"t":"stat"' "$ST"
+fi
+case $ST in *:/proc/self/*) ;; *)
+  NOW=''
+  if have date; then NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null); fi
+  case $NOW in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) printf '{"t":"time","value":"%s"}\n' "$NOW" ;; esac
+  ;;
+esac
+
+# --- services: links from the stat listing, [Install] sections from the grep; systemctl for what is left ---
+if [ -n "$PENDING" ]; then
+  for e in $PENDING; do
+    u=${e%%"$TAB"*}
+    USTATE=ask
+    if [ -n "$ST" ] && ! unit_linked "$u"; then unit_install "$u" "${e#*"$TAB"}"; fi
+    if [ "$USTATE" = ask ]; then ASK="$ASK$u$NL"; else STATES="$STATES$u$TAB$USTATE${TAB}files$NL"; fi
+  done
+fi
+if [ -n "$ASK" ]; then
+  if have systemctl; then
+    # --root reads unit files and links only, so it answers without a running systemd (containers, chroots). It prints
+    # one line per unit it could answer for: the lines map to the units only when there is one for each.
+    out=$(systemctl --root=/ is-enabled -- $ASK 2>/dev/null)
+    set -- $out
+    count "$ASK"
+    if [ $# -ne $n ]; then
+      set --
+      for u in $ASK; do s=$(systemctl --root=/ is-enabled -- "$u" 2>/dev/null); set -- "$@" "${s%%"$NL"*}"; done
+    fi
+    for u in $ASK; do
+      s=$1
+      shift
+      case $s in
+        enabled | enabled-runtime | linked | linked-runtime | alias | masked | masked-runtime | static | indirect | disabled | generated | transient) STATES="$STATES$u$TAB$s${TAB}systemctl$NL" ;;
+        *) STATES="$STATES$u$TAB$(unit_state "$u")${TAB}approximation$NL" ;;
+      esac
+    done
+  else
+    for u in $ASK; do STATES="$STATES$u$TAB$(unit_state "$u")${TAB}approximation$NL"; done
+  fi
+fi
+if [ -n "$UNITS" ]; then
+  # Only a running systemd knows what is active; is-active answers every unit (unknown ones: inactive).
+  ACTIVE=''
+  if [ -d /run/systemd/system ] && have systemctl; then
+    ACTIVE=$(systemctl is-active -- $UNITS 2>/dev/null)
+    set -- $ACTIVE
+    count "$UNITS"
+    if [ $# -ne $n ]; then ACTIVE=''; fi
+  fi
+  set -- $ACTIVE
+  for u in $UNITS; do
+    a=unknown
+    if [ -n "$ACTIVE" ]; then
+      case $1 in active | inactive | failed | activating | deactivating | reloading) a=$1 ;; esac
+      shift
+    fi
+    st=''
+    for s in $STATES; do case $s in "$u$TAB"*) st=${s#*"$TAB"}; break ;; esac; done
+    printf '{"t":"service","name":"%s","state":"%s","active":"%s","by":"%s"}\n' "$u" "${st%%"$TAB"*}" "$a" "${st#*"$TAB"}"
+  done
+fi
+
+if [ -n "$SUMS" ] && have sha256sum; then raw '{"t":"sha256"' "$(sha256sum -- $SUMS 2>/dev/null)"; fi
+
+FRAMED=''
+HEAD=''
+SIZED=''
+for l in $ST; do
+  # bundled names are plain (no colon): seven fields
+  IFS=:
+  set -- $l
+  IFS=$NL
+  [ $# -eq 7 ] || continue
+  f=$7
+  n=$2
+  has "$BUNDLE" "$f" || continue
+  has "$SIZED" "$f" && continue
+  SIZED="$SIZED$f$NL"
+  case $n in '' | *[!0-9]*) continue ;; esac
+  if [ "$n" -gt $MAXCONTENT ]; then printf '{"t":"content_unknown","path":"%s","reason":"larger than 256 KiB (%s bytes)"}\n' "$f" "$n"; continue; fi
+  FRAMED="$FRAMED$f$NL"
+  HEAD="$HEAD,[\"$f\",$n]"
+done
+for f in $BUNDLE; do
+  has "$SIZED" "$f" || printf '{"t":"content_unknown","path":"%s","reason":"size unknown (stat failed)"}\n' "$f"
+done
+
+for f in $SINGLE; do
+  encoder || { plain "$f" && printf '{"t":"content_unknown","path":"%s","reason":"base64 not available"}\n' "$f"; continue; }
+  n=''
+  if have wc; then n=$(wc -c <"$f" 2>/dev/null); n=${n##* }; fi
+  case $n in '' | *[!0-9]*) printf '{"t":"content_unknown",%s,"reason":"size unknown (neither stat nor wc)"}\n' "$(jpath path "$f")"; continue ;; esac
+  if [ "$n" -gt $MAXCONTENT ]; then printf '{"t":"content_unknown",%s,"reason":"larger than 256 KiB (%s bytes)"}\n' "$(jpath path "$f")" "$n"; continue; fi
+  printf '{"t":"content",%s,"data":"%s"}\n' "$(jpath path "$f")" "$(enc <"$f")"
+done
+
+# Last: the end record names the bundled files, and their bytes follow it up to the end of the output, so nothing in
+# them is ever read as a record. cat replaces the shell, which saves a fork; a run cut short leaves some files short,
+# which their sizes and sha256 reveal.
+if [ -n "$FRAMED" ]; then
+  printf '{"t":"end","bundle":[%s]}\n' "${HEAD#,}"
+  exec cat -- $FRAMED 2>/dev/null
+fi
 printf '{"t":"end"}\n'

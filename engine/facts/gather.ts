@@ -9,21 +9,48 @@ import { parseFacts } from './parse.js';
 import { encodeRequest, requestFor } from './request.js';
 import type { Facts, FactsRequest } from './types.js';
 
-/** The gather script, shipped beside this module (copied to dist/ by the build). */
-export const GATHER_SCRIPT = readFileSync(new URL('./gather.sh', import.meta.url), 'utf8');
+const part = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
 
-/** The one command: the script as `sh -c` argument, so standard input is left free for the request. */
+/**
+ * The script as sent: comment lines and indentation removed, since every host parses it anew (a quarter less text,
+ * about half a millisecond per host). Safe for these scripts: none has a here-document or a quoted string that spans
+ * lines other than the newline constant, whose second line is a lone quote.
+ */
+export function compactScript(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/^[ \t]+/, ''))
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .join('\n');
+}
+
+/** The gather script, shipped beside this module (copied to dist/ by the build): the unit-state functions, then the main flow. */
+export const GATHER_SCRIPT = compactScript(`${part('gather-units.sh')}\n${part('gather.sh')}`);
+
+/**
+ * The one command. The script comes on standard input rather than as an argument: the login shell then has nothing
+ * to parse but this word, and the request travels inside the script as a quoted literal.
+ */
 export function gatherCommand(): string {
-  return `sh -c ${shellQuote(GATHER_SCRIPT)} plumb-facts`;
+  return 'sh';
+}
+
+/**
+ * What the command reads: the request as one quoted literal, then the script, all in one `{ … } </dev/null` group.
+ * The shell reads a group whole before running it, and inside it standard input is /dev/null, so no tool can eat the
+ * script.
+ */
+export function gatherInput(request: FactsRequest): string {
+  return `{\nREQ=${shellQuote(encodeRequest(request))}\n${GATHER_SCRIPT}\n} </dev/null\n`;
 }
 
 export const DEFAULT_GATHER_TIMEOUT_MS = 120_000;
 
 /** One exec on the host's existing connection, privileged so that root-only files and socket owners are visible. */
 export async function gatherFacts(transport: Transport, request: FactsRequest, hostName: string, opts: { timeoutMs?: number } = {}): Promise<Facts> {
-  const res = await transport.exec(gatherCommand(), { stdin: encodeRequest(request), privileged: true, timeoutMs: opts.timeoutMs ?? DEFAULT_GATHER_TIMEOUT_MS });
+  const res = await transport.exec(gatherCommand(), { stdin: gatherInput(request), privileged: true, timeoutMs: opts.timeoutMs ?? DEFAULT_GATHER_TIMEOUT_MS });
   try {
-    return parseFacts(res.stdout.toString('utf8'), request, hostName);
+    return parseFacts(res.stdout, request, hostName);
   } catch (e) {
     if (e instanceof FactsUnreadable && res.code !== 0) {
       const why = res.stderr.toString('utf8').trim().split('\n').slice(-1)[0] ?? '';

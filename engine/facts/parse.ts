@@ -1,35 +1,28 @@
 import { FactsUnreadable } from '../errors/index.js';
+import { readFrames, unbundle, type Rec } from './frames.js';
 import { INCLUDE_BASE } from './request.js';
-import { debianArch, readDpkg, readOsRelease, readSs, readStat } from './readers.js';
+import { debianArch, readDpkg, readOsRelease, readSs, readStat, readSums } from './readers.js';
 import { equalsSettings, spaceSettings } from './settings.js';
 import type { Facts, FactsRequest, FileFact } from './types.js';
 
-/** One JSON Lines record of the gather script's output (see engine/facts/README.md). */
-type Rec = Record<string, unknown> & { t: string };
+/** The output format version this parser reads (engine/facts/README.md). */
+export const FORMAT_VERSION = 2;
 
 const b64 = (s: unknown): string => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : '');
 const str = (s: unknown): string | undefined => (typeof s === 'string' ? s : undefined);
+/** A path the script sent plain ("path") or, when it had no safe frame, base64-encoded ("path64"). */
+const pathOf = (r: Rec, key: string): string => str(r[key]) ?? b64(r[`${key}64`]);
+const REBOOT_PKGS = '/run/reboot-required.pkgs';
 
 /**
  * Pure: the script's output for `request` → Facts. Single malformed lines are skipped and reported in
  * `unknown`; output without its begin or end record is refused, since a truncated run would read as "absent".
  */
-export function parseFacts(output: string, request: FactsRequest, host: string, opts: { now?: Date } = {}): Facts {
-  const records: Rec[] = [];
-  let malformed = 0;
-  for (const line of output.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as unknown;
-      if (r && typeof r === 'object' && typeof (r as Rec).t === 'string') records.push(r as Rec);
-      else malformed++;
-    } catch {
-      malformed++;
-    }
-  }
+export function parseFacts(output: string | Buffer, request: FactsRequest, host: string, opts: { now?: Date } = {}): Facts {
+  const { records, malformed, bundle } = readFrames(output, host);
   const begin = records.find((r) => r.t === 'begin');
   if (!begin) throw new FactsUnreadable(host, records.length ? 'no begin record' : 'the script printed nothing usable');
-  if (begin.v !== 1) throw new FactsUnreadable(host, `output format version ${String(begin.v)} is not 1`);
+  if (begin.v !== FORMAT_VERSION) throw new FactsUnreadable(host, `output format version ${String(begin.v)} is not ${FORMAT_VERSION}`);
   if (!records.some((r) => r.t === 'end')) throw new FactsUnreadable(host, 'the output ended early (no end record)');
 
   const unknown: Facts['unknown'] = [];
@@ -37,32 +30,53 @@ export function parseFacts(output: string, request: FactsRequest, host: string, 
   if (malformed) miss('output', `${malformed} malformed line${malformed === 1 ? '' : 's'} ignored`);
   const one = (t: string) => records.find((r) => r.t === t);
   const all = (t: string) => records.filter((r) => r.t === t);
+  const text = (r: Rec | undefined) => r?.raw?.toString('utf8');
   for (const r of all('unknown')) miss(str(r.fact) ?? '?', str(r.reason) ?? '?');
   const reported = (fact: string, t: string) => one(t) !== undefined || unknown.some((u) => u.fact === fact);
+  const noContents = unknown.some((u) => u.fact === 'contents');
+
+  const stats = readStat(text(one('stat')) ?? '');
+  const sums = readSums(text(one('sha256')) ?? '');
+  const contents = new Map<string, string>();
+  const contentUnknown = new Map<string, string>();
+  for (const r of all('content')) contents.set(pathOf(r, 'path'), b64(r.data));
+  for (const r of all('content_unknown')) contentUnknown.set(pathOf(r, 'path'), str(r.reason) ?? 'unknown');
+  if (bundle) {
+    const u = unbundle(bundle, one('end')?.bundle, sums);
+    for (const [p, c] of u.contents) contents.set(p, c);
+    for (const [p, why] of u.failed) contentUnknown.set(p, why);
+  }
+  const contentMissing = (path: string) => contentUnknown.get(path) ?? (noContents ? 'file contents not available' : 'not in the output');
 
   const osRec = one('os');
-  const os = osRec ? readOsRelease(b64(osRec.data)) : null;
-  if (osRec && !os) miss('os', 'os-release has no ID');
-  const dpkgArch = str(one('dpkg_arch')?.value) ?? null;
+  let os: Facts['os'] = null;
+  if (osRec) {
+    const osPath = str(osRec.path) ?? '';
+    const osText = contents.get(osPath);
+    if (osText === undefined) miss('os', `${osPath}: ${contentMissing(osPath)}`);
+    else if (!(os = readOsRelease(osText))) miss('os', 'os-release has no ID');
+  }
   const machine = str(one('machine')?.value);
   const pkgRec = one('packages');
   let packages: Facts['packages'] = null;
   let held: Facts['held'] = null;
+  let dpkgArch: string | null = null;
   if (pkgRec) {
-    const read = readDpkg(b64(pkgRec.data), pkgRec.format === 'legacy' ? 'legacy' : 'source', dpkgArch);
+    const lines = text(pkgRec) ?? '';
+    // dpkg's own architecture is the native one: what `dpkg --print-architecture` prints.
+    dpkgArch = /^dpkg\t[^\t\n]*\t([a-z0-9-]+)\t/m.exec(lines)?.[1] ?? null;
+    const read = readDpkg(lines, pkgRec.format === 'legacy' ? 'legacy' : 'source', dpkgArch ?? (machine ? debianArch(machine) : null));
     packages = read.packages;
     held = read.held;
     if (read.bad) miss('packages', `${read.bad} unreadable dpkg-query line${read.bad === 1 ? '' : 's'} ignored`);
   }
 
-  const contents = new Map<string, string>();
-  const contentUnknown = new Map<string, string>();
-  for (const r of all('content')) contents.set(b64(r.path), b64(r.data));
-  for (const r of all('content_unknown')) contentUnknown.set(b64(r.path), str(r.reason) ?? 'unknown');
   const globs = new Map<string, string[]>();
-  for (const r of all('glob')) globs.set(`${b64(r.file)}\u0000${b64(r.pattern)}`, Array.isArray(r.matches) ? r.matches.map(b64) : []);
+  for (const r of all('glob')) {
+    const matches = Array.isArray(r.matches) ? r.matches.map((m) => str(m) ?? '') : Array.isArray(r.matches64) ? r.matches64.map(b64) : [];
+    globs.set(`${pathOf(r, 'file')}\u0000${pathOf(r, 'pattern')}`, matches);
+  }
   const fileRecs = new Map(all('file').map((r) => [str(r.path) ?? '', r]));
-  const noContents = unknown.some((u) => u.fact === 'contents');
 
   const files: Record<string, FileFact> = {};
   const wantContent = new Set([...request.contents, ...request.settings.map((s) => s.file)]);
@@ -76,14 +90,17 @@ export function parseFacts(output: string, request: FactsRequest, host: string, 
       files[path] = { exists: false };
       continue;
     }
-    const f: FileFact = { exists: true, ...(typeof r.stat === 'string' ? (readStat(r.stat) ?? {}) : {}) };
+    const st = stats.get(path);
+    const f: FileFact = { exists: true };
+    if (st) Object.assign(f, { type: st.type, mode: st.mode, owner: st.owner, group: st.group, size: st.size });
     if (f.type === undefined) miss(`file:${path}`, 'stat not available');
-    if (typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256)) f.sha256 = r.sha256;
+    const sum = sums.get(path);
+    if (sum) f.sha256 = sum;
     else if (f.type === 'file' || f.type === undefined) miss(`file:${path}:sha256`, 'sha256sum not available or file not readable');
     if (wantContent.has(path) && f.type !== 'directory') {
       const c = contents.get(path);
       if (c !== undefined) f.content = c;
-      else if (!noContents) miss(`content:${path}`, contentUnknown.get(path) ?? 'not in the output');
+      else if (!noContents) miss(`content:${path}`, contentMissing(path));
     }
     files[path] = f;
   }
@@ -95,13 +112,13 @@ export function parseFacts(output: string, request: FactsRequest, host: string, 
       settings[s.file] = Object.fromEntries(s.keys.map((k) => [k, null]));
       continue;
     }
-    const text = contents.get(s.file);
-    if (text === undefined) {
-      miss(`settings:${s.file}`, noContents ? 'file contents not available (no base64)' : (contentUnknown.get(s.file) ?? 'content not in the output'));
+    const content = contents.get(s.file);
+    if (content === undefined) {
+      miss(`settings:${s.file}`, noContents ? 'file contents not available' : (contentUnknown.get(s.file) ?? 'content not in the output'));
       continue;
     }
     if (s.syntax === 'equals') {
-      settings[s.file] = equalsSettings(text, s.keys);
+      settings[s.file] = equalsSettings(content, s.keys);
       continue;
     }
     const r = spaceSettings(s.file, INCLUDE_BASE, s.keys, (p) => contents.get(p), (f, p) => globs.get(`${f}\u0000${p}`));
@@ -126,30 +143,33 @@ export function parseFacts(output: string, request: FactsRequest, host: string, 
     if (v === null) miss(`sysctl:${key}`, str(r?.reason) ?? 'not in the output');
   }
 
+  // The host's clock: the ctime of stat's own /proc directory (made as stat looked it up), else date's answer.
+  const selfCtime = stats.get('/proc/self/')?.ctime;
+  const hostTime = selfCtime !== undefined && selfCtime > 946684800 ? new Date(selfCtime * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : str(one('time')?.value);
   const listenRec = one('listening');
   const reboot = one('reboot');
   const uptime = Number(str(one('uptime')?.seconds));
-  const kernel = str(one('kernel')?.value) ?? null;
+  const platform = str(one('platform')?.value);
   const facts: Facts = {
     host,
-    gatheredAt: str(begin.time) ?? (opts.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    gatheredAt: hostTime ?? (opts.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     os,
-    kernel,
+    kernel: str(one('kernel')?.value) ?? null,
     arch: dpkgArch ?? (machine ? debianArch(machine) : null),
-    platform: pkgRec || dpkgArch ? 'apt' : one('platform')?.value === 'rpm' ? 'rpm' : null,
+    platform: platform === 'apt' || platform === 'rpm' ? platform : null,
     packages,
     held,
     files,
     settings,
     services,
     sysctl,
-    listening: listenRec ? readSs(b64(listenRec.data)) : null,
+    listening: listenRec ? readSs(text(listenRec) ?? '') : null,
     rebootRequired: reboot ? reboot.required === true : null,
-    rebootPackages: reboot ? b64(reboot.pkgs).split('\n').map((s) => s.trim()).filter(Boolean) : [],
+    rebootPackages: reboot?.required === true ? (contents.get(REBOOT_PKGS) ?? '').split('\n').map((s) => s.trim()).filter(Boolean) : [],
     uptimeSeconds: Number.isFinite(uptime) && str(one('uptime')?.seconds) ? Math.floor(uptime) : null,
     unknown,
   };
-  if (!begin.time) miss('gatheredAt', 'date not available on the host; the control machine\'s clock was used');
+  if (!hostTime) miss('gatheredAt', 'neither stat nor date available on the host; the control machine\'s clock was used');
   for (const [fact, t] of [['os', 'os'], ['kernel', 'kernel'], ['packages', 'packages'], ['listening', 'listening'], ['uptime', 'uptime'], ['reboot', 'reboot']] as const) {
     if (!reported(fact, t)) miss(fact, 'not in the output');
   }

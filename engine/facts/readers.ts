@@ -75,13 +75,37 @@ export function readDpkg(text: string, format: 'source' | 'legacy', nativeArch: 
   return { packages, held: [...held].sort(), bad };
 }
 
-/** `stat -c '%F|%a|%U|%G|%s'` → metadata; null when the line is not in that shape. */
-export function readStat(line: string): Omit<FileFact, 'exists' | 'sha256' | 'content'> | null {
-  const f = line.split('|');
-  if (f.length !== 5 || !/^[0-7]{1,4}$/.test(f[1]!) || !/^\d+$/.test(f[4]!)) return null;
-  const kind = f[0]!;
-  const type = kind.startsWith('regular') ? 'file' : kind === 'directory' ? 'directory' : kind === 'symbolic link' ? 'symlink' : 'other';
-  return { type, mode: f[1]!.padStart(4, '0'), owner: f[2]!, group: f[3]!, size: Number(f[4]) };
+const statType = (kind: string) => (kind.startsWith('regular') ? 'file' : kind === 'directory' ? 'directory' : kind === 'symbolic link' ? 'symlink' : 'other');
+
+export type StatLine = Omit<FileFact, 'exists' | 'sha256' | 'content'> & { ctime: number };
+
+/**
+ * `stat -c '%a:%s:%F:%U:%G:%Z:%N'` lines → metadata by path; a link's line ends "path -> target" (GNU stat with
+ * QUOTING_STYLE=literal; busybox quotes both: 'path' -> 'target'). Names from passwd and group never hold a colon,
+ * and the script only asks for paths without one, so any other shape is not trusted.
+ */
+export function readStat(text: string): Map<string, StatLine> {
+  const out = new Map<string, StatLine>();
+  for (const line of text.split('\n')) {
+    const m = /^([0-7]{1,4}):(\d+):([^:]+):([^:]+):([^:]+):(\d+):(.+)$/.exec(line);
+    if (!m) continue;
+    const type = statType(m[3]!);
+    let name = m[7]!;
+    if (type === 'symlink' && name.includes(' -> ')) name = name.slice(0, name.indexOf(' -> '));
+    if (/^'.*'$/.test(name)) name = name.slice(1, -1);
+    out.set(name, { type, mode: m[1]!.padStart(4, '0'), owner: m[4]!, group: m[5]!, size: Number(m[2]), ctime: Number(m[6]) });
+  }
+  return out;
+}
+
+/** `sha256sum` lines ("<hex>  <path>") → sha256 by path; escaped names (a leading backslash) are not ours. */
+export function readSums(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{64}) [ *](\/.*)$/.exec(line);
+    if (m) out.set(m[2]!, m[1]!);
+  }
+  return out;
 }
 
 /** `ss -tuln[p]` output, with or without its header line. */

@@ -1,8 +1,10 @@
 // npm run bench:plan — two figures:
 //  1. a no-op `plan` over 20 real lab hosts vs the floor measured in the same run: a bare ssh2 connect plus one
-//     `dpkg-query -W` per host, at the same concurrency. Target: ≤ 1.5× the floor.
+//     `dpkg-query -W` per host, at the same concurrency. Target: ≤ 1.5× the floor. Runs alternate floor and plan;
+//     the median ratio counts, and each run is broken down into phases (see `phases` below).
 //  2. the pure diff + plan for 10,000 generated hosts × 500 packages. Target: ≤ 5 s and ≤ 2 GiB.
 // Part 1 needs root (the lab); without it only part 2 runs, and says so.
+// Options: --no-lab, --no-pure (skip a part), --runs N (lab runs, default 5); PLUMB_BENCH_LAB names the lab.
 import { spawnSync } from 'node:child_process';
 import ssh2 from 'ssh2';
 import { readFileSync } from 'node:fs';
@@ -11,50 +13,87 @@ import { loadRepository, loadSnapshot } from '../../dist/engine/model/load.js';
 import { gatherAll } from '../../dist/engine/facts/gather.js';
 import { factsDigest } from '../../dist/engine/facts/digest.js';
 import { assemblePlan } from '../../dist/engine/plan/assemble.js';
+import { openTransport } from '../../dist/engine/transport/index.js';
 import { TransportPool } from '../../dist/engine/transport/pool.js';
 import { Org } from './org-for-bench.mjs';
 
 const HOSTS = 20;
-const RUNS = 3;
+// Another name lets two benchmarks (or a benchmark and a developer's lab) run side by side.
+const LAB = process.env.PLUMB_BENCH_LAB ?? 'benchplan';
+const argValue = (name) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const RUNS = Number(argValue('--runs') ?? 5);
+const PURE_RUNS = 3;
 const fmt = (s) => `${s.toFixed(2)} s`;
+const ms = (s) => `${Math.round(s * 1000)} ms`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Phases of one run, in seconds from its start. Connections and commands overlap (each host runs its command as soon
+ * as it is connected), so the phases are windows, not a sum: `connected` is when the last host finished its
+ * handshake, `answered` when the last host's command returned; `tail` = answered − connected is the time the commands
+ * add after the last handshake, and `exec` the median time one host's command took.
+ */
+function phases(start, connectedAt, answeredAt) {
+  const connected = Math.max(...connectedAt.values()) - start;
+  const answered = Math.max(...answeredAt.values()) - start;
+  const exec = median([...answeredAt.entries()].map(([h, t]) => t - connectedAt.get(h)));
+  return { connected: connected / 1000, answered: answered / 1000, tail: (answered - connected) / 1000, exec: exec / 1000 };
+}
 
 async function floorRun(lab) {
   const key = readFileSync(lab.keyPath);
+  const connectedAt = new Map();
+  const answeredAt = new Map();
   const t0 = performance.now();
   await Promise.all(
     lab.hosts.map(
       (h) =>
         new Promise((resolve, reject) => {
           const c = new ssh2.Client();
-          c.on('ready', () =>
+          c.on('ready', () => {
+            connectedAt.set(h.name, performance.now());
             c.exec('dpkg-query -W', (err, stream) => {
               if (err) return reject(err);
               stream.on('data', () => {}).stderr.on('data', () => {});
               stream.on('close', () => {
+                answeredAt.set(h.name, performance.now());
                 c.end();
                 resolve();
               });
-            }),
-          )
+            });
+          })
             .on('error', reject)
             .connect({ host: h.address, port: h.port, username: 'root', privateKey: key, hostVerifier: () => true });
         }),
     ),
   );
-  return (performance.now() - t0) / 1000;
+  const secs = (performance.now() - t0) / 1000;
+  return { secs, ...phases(t0, connectedAt, answeredAt) };
 }
 
 async function planRun(dir) {
   const t0 = performance.now();
   const { model, digest } = await loadRepository(dir, 'main');
+  const loaded = performance.now();
   const hosts = [...model.hosts.values()];
-  const pool = new TransportPool({ agent: '' });
-  const { facts, errors } = await gatherAll(hosts, model, { pool, concurrency: HOSTS });
+  const connectedAt = new Map();
+  const answeredAt = new Map();
+  const pool = new TransportPool({ agent: '' }, async (host, opts) => {
+    const t = await openTransport(host, opts);
+    connectedAt.set(host.name, performance.now());
+    return t;
+  });
+  const onProgress = (p) => p.state !== 'start' && answeredAt.set(p.host, performance.now());
+  const { facts, errors } = await gatherAll(hosts, model, { pool, concurrency: HOSTS, onProgress });
   await pool.closeAll();
   if (errors.size) throw new Error([...errors.values()][0].message);
+  const gathered = performance.now();
   const plan = assemblePlan(model, hosts.map((h) => ({ host: h.name, facts: facts.get(h.name), digest: factsDigest(facts.get(h.name)) })), { stateDigest: digest });
-  const secs = (performance.now() - t0) / 1000;
-  return { secs, actions: plan.summary.actions };
+  const end = performance.now();
+  return { secs: (end - t0) / 1000, actions: plan.summary.actions, load: (loaded - t0) / 1000, ...phases(loaded, connectedAt, answeredAt), assemble: (end - gathered) / 1000 };
 }
 
 async function labPart() {
@@ -62,7 +101,7 @@ async function labPart() {
     console.log('part 1 (lab): skipped — needs root for the lab');
     return;
   }
-  const lab = await labUp({ name: 'benchplan', hosts: HOSTS, rings: 'pilot=2,broad', system: 'intranet', replace: true });
+  const lab = await labUp({ name: LAB, hosts: HOSTS, rings: 'pilot=2,broad', system: 'intranet', replace: true });
   const org = new Org(`${lab.stateDir}/inventory.yaml`);
   try {
     // Make every host compliant first, so the measured plan is a no-op (what a scheduled run mostly sees).
@@ -74,15 +113,20 @@ async function labPart() {
     for (let i = 0; i < RUNS; i++) {
       const floor = await floorRun(lab);
       const plan = await planRun(org.dir);
-      rows.push({ floor, plan: plan.secs, actions: plan.actions });
+      rows.push({ floor, plan });
     }
-    for (const [i, r] of rows.entries()) console.log(`run ${i + 1}: floor ${fmt(r.floor)}  plan ${fmt(r.plan)}  ratio ${(r.plan / r.floor).toFixed(2)}×  (${r.actions} actions)`);
-    const ratios = rows.map((r) => r.plan / r.floor).sort((a, b) => a - b);
-    const median = ratios[Math.floor(ratios.length / 2)];
-    console.log(`no-op plan over ${HOSTS} lab hosts: median ratio ${median.toFixed(2)}× the floor (ssh2 connect + dpkg-query -W per host); target ≤ 1.5× → ${median <= 1.5 ? 'MET' : 'MISSED'}`);
+    for (const [i, { floor: f, plan: p }] of rows.entries()) {
+      console.log(`run ${i + 1}: floor ${fmt(f.secs)}  plan ${fmt(p.secs)}  ratio ${(p.secs / f.secs).toFixed(2)}×  (${p.actions} actions)`);
+      console.log(`       floor: connected ${ms(f.connected)}, +${ms(f.tail)} until the last answer (exec ${ms(f.exec)} per host)`);
+      console.log(`       plan:  load ${ms(p.load)}, connected +${ms(p.connected)}, +${ms(p.tail)} until the last facts (gather ${ms(p.exec)} per host), assemble ${ms(p.assemble)}`);
+    }
+    const m = (f) => median(rows.map(f));
+    const ratio = m((r) => r.plan.secs / r.floor.secs);
+    console.log(`medians: floor ${fmt(m((r) => r.floor.secs))} (connected ${ms(m((r) => r.floor.connected))}, exec tail ${ms(m((r) => r.floor.tail))}); plan ${fmt(m((r) => r.plan.secs))} (load ${ms(m((r) => r.plan.load))}, connected ${ms(m((r) => r.plan.connected))}, gather tail ${ms(m((r) => r.plan.tail))}, gather ${ms(m((r) => r.plan.exec))} per host, assemble ${ms(m((r) => r.plan.assemble))})`);
+    console.log(`no-op plan over ${HOSTS} lab hosts: median ratio ${ratio.toFixed(2)}× the floor (ssh2 connect + dpkg-query -W per host); target ≤ 1.5× → ${ratio <= 1.5 ? 'MET' : 'MISSED'}`);
   } finally {
     org.cleanup();
-    await labDown({ name: 'benchplan' });
+    await labDown({ name: LAB });
   }
 }
 
@@ -157,7 +201,7 @@ async function purePart() {
     console.log(`a retained plan of ${kept.summary.actions} actions and ${kept.summary.awaitingApproval} awaiting entries takes ${((h1 - h0) / 2 ** 20).toFixed(0)} MiB of heap (${((h1 - h0) / (kept.summary.actions + kept.summary.awaitingApproval)).toFixed(0)} B per entry)`);
   }
   const results = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < PURE_RUNS; i++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const plan = assemblePlan(model, inputs, {});
@@ -172,4 +216,4 @@ async function purePart() {
 }
 
 if (!process.argv.includes('--no-lab')) await labPart();
-await purePart();
+if (!process.argv.includes('--no-pure')) await purePart();

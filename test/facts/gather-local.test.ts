@@ -3,9 +3,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATHER_SCRIPT, gatherFacts } from '../../engine/facts/gather.js';
+import { GATHER_SCRIPT, gatherFacts, gatherInput } from '../../engine/facts/gather.js';
 import { parseFacts } from '../../engine/facts/parse.js';
-import { encodeRequest } from '../../engine/facts/request.js';
 import type { Facts, FactsRequest } from '../../engine/facts/types.js';
 import { openTransport } from '../../engine/transport/index.js';
 
@@ -25,10 +24,10 @@ const request: FactsRequest = {
 };
 const host = { name: 'ctl', address: 'localhost', transport: 'local' as const, system: 's', baseline: 'b', ring: 'r', source: { file: 'f', line: 1, col: 1, pointer: '', commit: null } };
 
-/** Runs the script itself under `shell` (not through /bin/sh -c), with `env`. */
-function runUnder(shell: string[], env: NodeJS.ProcessEnv, req: FactsRequest = request): { facts: Facts; stderr: string } {
-  const r = spawnSync(shell[0]!, [...shell.slice(1), '-c', GATHER_SCRIPT, 'plumb-facts'], { input: encodeRequest(req), env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { facts: parseFacts(r.stdout, req, 'ctl'), stderr: r.stderr };
+/** Runs the script itself under `shell` (it reads its input on standard input, as the transport sends it), with `env`. */
+function runUnder(shell: string[], env: NodeJS.ProcessEnv, req: FactsRequest = request): { facts: Facts; stderr: string; stdout: Buffer } {
+  const r = spawnSync(shell[0]!, shell.slice(1), { input: gatherInput(req), env, maxBuffer: 64 << 20 });
+  return { facts: parseFacts(r.stdout, req, 'ctl'), stderr: r.stderr.toString('utf8'), stdout: r.stdout };
 }
 
 /** A PATH directory holding every tool of /usr/bin and /usr/sbin except `hidden`. */
@@ -107,13 +106,13 @@ describe('gather script on the real control machine', () => {
       const { facts: f } = runUnder(shell, { PATH: '/nonexistent' });
       expect(f.packages).toBeNull();
       expect(f.os).toBeNull();
-      expect(f.kernel).toBeNull();
       expect(f.listening).toBeNull();
       expect(f.settings).toEqual({});
       const unknown = new Set(f.unknown.map((u) => u.fact));
-      for (const fact of ['os', 'kernel', 'packages', 'listening', 'contents', 'gatheredAt', 'settings:/etc/ssh/sshd_config']) expect(unknown, `${shell.join(' ')}: ${fact}`).toContain(fact);
+      for (const fact of ['os', 'packages', 'listening', 'contents', 'gatheredAt', 'settings:/etc/ssh/sshd_config']) expect(unknown, `${shell.join(' ')}: ${fact}`).toContain(fact);
       expect(f.unknown.find((u) => u.fact === 'packages')!.reason).toBe('dpkg-query not installed');
-      // What builtins can still see is still seen.
+      // What builtins can still see is still seen: /proc/sys strings are read whole by the read builtin.
+      expect(f.kernel).toBe(viaTransport.kernel);
       expect(f.files['/etc/no-such-file']).toEqual({ exists: false });
       expect(f.files['/etc/passwd']!.exists).toBe(true);
       expect(f.uptimeSeconds).toBeGreaterThan(0);
@@ -128,27 +127,55 @@ describe('gather script on the real control machine', () => {
     for (const u of units) expect(f.services[u]!.state, u).toBe(viaTransport.services[u]!.state);
   });
 
-  it('marks exactly the facts of a hidden tool unknown', () => {
+  it('marks exactly the facts of a hidden tool unknown; a tool with a stand-in leaves nothing unknown', () => {
+    const existing = Object.entries(viaTransport.files).filter(([, m]) => m.exists);
+    const noStat = [...existing.map(([p]) => `file:${p}`), ...existing.filter(([, m]) => !m.sha256).map(([p]) => `file:${p}:sha256`)];
     const cases: Array<[string[], string[]]> = [
       [['dpkg-query', 'dpkg'], ['packages']],
       [['ss'], ['listening']],
       [['sha256sum'], Object.entries(viaTransport.files).filter(([, m]) => m.type === 'file').map(([p]) => `file:${p}:sha256`)],
-      [['base64'], ['contents', 'os', 'packages', 'listening', 'settings:/etc/ssh/sshd_config']],
+      [['stat'], noStat],
+      [['stat', 'date'], [...noStat, 'gatheredAt']],
+      // Stand-ins: date (stat tells the time), cat and stat (base64 per file), grep (cat per sysctl key, the read
+      // builtin for Include lines, systemctl for unit files), base64 (only odd file names need it).
+      [['date'], []],
+      [['cat'], []],
+      [['grep'], []],
+      [['base64'], []],
     ];
     for (const [hidden, facts] of cases) {
       const path = pathWithout(hidden, join(tmp, hidden.join('-')));
       const { facts: f } = runUnder(['/bin/dash'], { PATH: path });
       const unknown = f.unknown.map((u) => u.fact).filter((u) => u !== 'sysctl:kernel.no_such_key');
       expect(unknown.sort(), hidden.join(',')).toEqual([...facts].sort());
+      if (!facts.length) expect(stable(f), hidden.join(',')).toEqual(stable(viaTransport));
     }
   });
 
   it('treats request values as data', () => {
     const marker = join(tmp, 'pwned');
-    const hostile: FactsRequest = { files: [`/etc/$(touch ${marker})`, '/etc/`id`', '/etc/a;b'], contents: [], services: ['x;touch$IFS/tmp/p.service'], sysctl: [], settings: [] };
+    const hostile: FactsRequest = { files: [`/etc/$(touch ${marker})`, '/etc/`id`', '/etc/a;b', `/etc/x'$(touch ${marker})'`], contents: [], services: ['x;touch$IFS/tmp/p.service'], sysctl: [], settings: [] };
     const { facts: f } = runUnder(['/bin/dash'], { PATH: process.env.PATH }, hostile);
     expect(existsSync(marker)).toBe(false);
-    expect(f.unknown.filter((u) => u.fact === 'request')).toHaveLength(4);
+    expect(f.unknown.filter((u) => u.fact === 'request')).toHaveLength(5);
+  });
+
+  it('ships contents exactly, leaves out files over 256 KiB, and frames odd file names with base64', () => {
+    const dir = join(tmp, 'contents');
+    mkdirSync(join(dir, 'conf.d'), { recursive: true });
+    const exact = 'no newline at the end\r\n\ttabs, "quotes", {"t":"end"}\n\u00e9t\u00e9\n\nlast';
+    writeFileSync(join(dir, 'exact.txt'), exact);
+    writeFileSync(join(dir, 'big.txt'), 'x'.repeat(300 * 1024));
+    writeFileSync(join(dir, 'main.conf'), `Include ${dir}/conf.d/*.conf\nMaxAuthTries 6\n`);
+    writeFileSync(join(dir, 'conf.d', 'a b.conf'), 'MaxAuthTries 2\n');
+    const req: FactsRequest = { files: [join(dir, 'exact.txt'), join(dir, 'big.txt')], contents: [join(dir, 'exact.txt'), join(dir, 'big.txt')], services: [], sysctl: [], settings: [{ file: join(dir, 'main.conf'), syntax: 'space', keys: ['MaxAuthTries'] }] };
+    for (const shell of [['/bin/dash'], ...(existsSync('/usr/bin/busybox') ? [['/usr/bin/busybox', 'sh']] : [])]) {
+      const { facts: f } = runUnder(shell, { PATH: process.env.PATH }, req);
+      expect(f.files[join(dir, 'exact.txt')]!.content, shell.join(' ')).toBe(exact);
+      expect(f.files[join(dir, 'big.txt')]!.content).toBeUndefined();
+      expect(f.unknown.find((u) => u.fact === `content:${join(dir, 'big.txt')}`)?.reason).toMatch(/larger than 256 KiB/);
+      expect(f.settings[join(dir, 'main.conf')]).toEqual({ MaxAuthTries: '2' });
+    }
   });
 });
 
