@@ -172,6 +172,13 @@ done
 for f in $UFILES; do has "$ARGS" "$f" || ARGS="$ARGS$f$NL"; done
 GREPPED=''
 if [ -n "$HAVE_GREP" ] && [ -n "$ARGS" ]; then GREPPED=$(grep -H '' -- $ARGS 2>/dev/null); fi
+# Keep only lines that can matter, in one pass, since several loops below read the rest: sysctl values, and lines
+# whose text starts with [ I i W R A U D . or a blank (sections, Include, [Install] keys) or ends with a backslash.
+if [ -n "$GREPPED" ]; then
+  kept=''
+  for l in $GREPPED; do case $l in /proc/sys/* | *:[[IiWRAUD.\ \	]* | *\\) kept="$kept$l$NL" ;; esac; done
+  GREPPED=$kept
+fi
 
 # sshd-style Include: every pattern is globbed (relative ones against the base), reported, and its matches shipped
 # and scanned in turn, level by level, up to 8 levels deep.
