@@ -38,11 +38,14 @@ export function gatherCommand(): string {
 /**
  * What the command reads: the request as one quoted literal, then the script, all in one `{ … } </dev/null` group.
  * The shell reads a group whole before running it, and inside it standard input is /dev/null, so no tool can eat the
- * script.
+ * script. dash and busybox sh read their input in blocks; bash (/bin/sh on some systems) reads a pipe byte by byte
+ * (18,000 reads, ~15 ms), so the first line hands bash the rest through one cat and `sh -c` instead (~3 ms).
  */
 export function gatherInput(request: FactsRequest): string {
-  return `{\nREQ=${shellQuote(encodeRequest(request))}\n${GATHER_SCRIPT}\n} </dev/null\n`;
+  return `${BASH_HOP}\n{\nREQ=${shellQuote(encodeRequest(request))}\n${GATHER_SCRIPT}\n} </dev/null\n`;
 }
+
+const BASH_HOP = '[ -n "${BASH_VERSION-}" ] && command -v cat >/dev/null 2>&1 && exec sh -c "$(cat)" plumb-facts';
 
 export const DEFAULT_GATHER_TIMEOUT_MS = 120_000;
 

@@ -92,10 +92,15 @@ describe('gather script on the real control machine', () => {
     expect(f.uptimeSeconds).toBeGreaterThan(0);
   });
 
-  it('gives the same facts under dash and under busybox sh', () => {
+  it('gives the same facts under dash, busybox sh and bash (which is /bin/sh on some systems)', () => {
     const env = { PATH: process.env.PATH };
     const dash = runUnder(['/bin/dash'], env).facts;
     expect(stable(dash)).toEqual(stable(viaTransport));
+    // bash hands itself the rest of its input through cat and `sh -c`: with sh being bash (in POSIX mode), as there.
+    const bashAsSh = join(tmp, 'bash-as-sh');
+    mkdirSync(bashAsSh, { recursive: true });
+    if (!existsSync(join(bashAsSh, 'sh'))) symlinkSync('/bin/bash', join(bashAsSh, 'sh'));
+    expect(stable(runUnder([join(bashAsSh, 'sh')], { PATH: `${bashAsSh}:${process.env.PATH}` }).facts)).toEqual(stable(viaTransport));
     if (!existsSync('/usr/bin/busybox')) return console.warn('busybox not installed: busybox sh not tested');
     const busy = runUnder(['/usr/bin/busybox', 'sh'], env).facts;
     expect(stable(busy)).toEqual(stable(viaTransport));
