@@ -24,8 +24,8 @@ export function compactScript(text: string): string {
     .join('\n');
 }
 
-/** The gather script, shipped beside this module (copied to dist/ by the build): the unit-state functions, then the main flow. */
-export const GATHER_SCRIPT = compactScript(`${part('gather-units.sh')}\n${part('gather.sh')}`);
+/** The gather script, shipped beside this module (copied to dist/ by the build): helpers and unit-state functions, then the main flow. */
+export const GATHER_SCRIPT = compactScript(['gather-lib.sh', 'gather-units.sh', 'gather.sh'].map(part).join('\n'));
 
 /**
  * The one command. The script comes on standard input rather than as an argument: the login shell then has nothing
