@@ -16,6 +16,8 @@ export interface SourceFile {
   id?: string;
   /** The caller already knows this content (ReadOptions.known): bytes were not read. */
   known?: boolean;
+  /** Bytes not read yet: `readBlobs` fills them in, from `gitdir`. */
+  deferred?: { gitdir: string };
   /** Set instead of bytes when the file could not be read safely (too large, a symlink …). */
   refused?: string;
 }
@@ -117,26 +119,29 @@ export async function readCommit(root: string, ref: string, opts: ReadOptions = 
   for (const e of tree.sort((a, b) => (a.path < b.path ? -1 : 1))) {
     if (e.type === 'tree' && wanted.has(e.path)) await walk(e.oid, e.path);
   }
-  const files: SourceFile[] = new Array(blobs.length);
+  const files: SourceFile[] = blobs.map((b) => {
+    if (b.mode === '120000') return { path: b.path, bytes: new Uint8Array(), refused: 'is a symbolic link; desired state must be plain files' };
+    if (opts.known?.(b.path, b.oid)) return { path: b.path, bytes: new Uint8Array(), id: b.oid, known: true };
+    return { path: b.path, bytes: new Uint8Array(), id: b.oid, deferred: { gitdir } };
+  });
+  await readBlobs(files, maxBytes, gfs, cache);
+  return { commit, files };
+}
+
+/** Reads the bytes of deferred files in place, with bounded parallelism (reads are async: a serial loop would idle). */
+export async function readBlobs(files: SourceFile[], maxBytes: number, gfs: typeof fs = gitReadFs(), cache: object = {}): Promise<void> {
+  const todo = files.filter((f) => f.deferred);
   let next = 0;
   const worker = async () => {
-    while (next < blobs.length) {
-      const i = next++;
-      const b = blobs[i]!;
-      if (b.mode === '120000') {
-        files[i] = { path: b.path, bytes: new Uint8Array(), refused: 'is a symbolic link; desired state must be plain files' };
-        continue;
-      }
-      if (opts.known?.(b.path, b.oid)) {
-        files[i] = { path: b.path, bytes: new Uint8Array(), id: b.oid, known: true };
-        continue;
-      }
-      const { blob } = await git.readBlob({ fs: gfs, gitdir, oid: b.oid, cache });
-      files[i] = blob.length > maxBytes ? { path: b.path, bytes: new Uint8Array(), id: b.oid, refused: `file is ${blob.length} bytes; the limit is ${maxBytes}` } : { path: b.path, bytes: blob, id: b.oid };
+    while (next < todo.length) {
+      const f = todo[next++]!;
+      const { blob } = await git.readBlob({ fs: gfs, gitdir: f.deferred!.gitdir, oid: f.id!, cache });
+      delete f.deferred;
+      if (blob.length > maxBytes) f.refused = `file is ${blob.length} bytes; the limit is ${maxBytes}`;
+      else f.bytes = blob;
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
-  return { commit, files };
 }
 
 /** The .git directory of the repository containing `root` (walks up like git does). */
