@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AdvisoryFetchFailed } from '../errors/advisories.js';
+import { plumbDir } from '../model/state-dir.js';
 
 /**
  * Conditional HTTP(S) GET for advisory feeds: a scheduled import sends the ETag and Last-Modified it saw last
@@ -47,7 +48,7 @@ export function readHttpCache(root: string): HttpCache {
 
 export function writeHttpCache(root: string, cache: HttpCache): void {
   const file = path.join(root, HTTP_CACHE_FILE);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  plumbDir(root, 'cache');
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(cache, null, 2)}\n`);
   fs.renameSync(tmp, file);

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { plumbDir } from '../model/state-dir.js';
 import { RunLocked } from '../errors/index.js';
 
 function alive(pid: number): boolean {
@@ -12,11 +13,11 @@ function alive(pid: number): boolean {
 }
 
 /**
- * One plumb run per repository at a time: a lock file created exclusively, holding the owner's PID. A lock whose
+ * One plumb run per repository at a time: .plumb/run.lock, created exclusively, holding the owner's PID. A lock whose
  * process is gone (a crash, a kill -9) is stale and taken over; a live one is refused with who holds it.
  */
-export function acquireLock(path: string): () => void {
-  mkdirSync(dirname(path), { recursive: true });
+export function acquireLock(root: string): () => void {
+  const path = join(plumbDir(root), 'run.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o644);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { plumbDir } from './state-dir.js';
 import { join } from 'node:path';
 import type { CheckedFile } from './check.js';
 import type { SourceFile } from './source.js';
@@ -30,6 +31,7 @@ export class CheckCache {
     private readonly file: string | null,
     private readonly fingerprint: string,
     entries: Map<string, Entry>,
+    private readonly root: string | null = null,
   ) {
     this.entries = entries;
   }
@@ -38,6 +40,7 @@ export class CheckCache {
   static open(root: string | null): CheckCache {
     const fingerprint = engineFingerprint();
     const file = root ? join(root, '.plumb', 'cache', 'checked.json') : null;
+    const dir = root;
     let entries = new Map<string, Entry>();
     if (file) {
       try {
@@ -47,7 +50,7 @@ export class CheckCache {
         /* no cache yet, or not one we can read: start empty */
       }
     }
-    return new CheckCache(file, fingerprint, entries);
+    return new CheckCache(file, fingerprint, entries, dir);
   }
 
   has(path: string, id: string): boolean {
@@ -83,7 +86,7 @@ export class CheckCache {
       if (!keep.has(k)) keep.set(k, e);
     }
     try {
-      mkdirSync(join(this.file, '..'), { recursive: true });
+      plumbDir(this.root!, 'cache');
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ format: FORMAT, fingerprint: this.fingerprint, entries: Object.fromEntries(keep) }));
       renameSync(tmp, this.file);

@@ -60,9 +60,9 @@ describeLabMachine('metrics of a real rollout: import → propose → approve �
     expect(sources().length, 'the mirror carries security updates of the image').toBeGreaterThan(0);
     const imported = org.plumb('advisories', 'import', feed);
     expect(imported.code, imported.stderr).toBe(0);
-    // Git records commit times to the second; the import is stamped to the millisecond. Start the next second
-    // before committing, so the known timeline (import, then the proposal) survives git's rounding.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    // Git records commit times to the second; imports and the ledger stamp milliseconds. Every commit that follows
+    // a stamped event starts the next second first, so the known timeline survives git's rounding.
+    await nextSecond();
     org.commit('advisories');
     const proposed = org.plumb('propose', '--json');
     expect(proposed.code, proposed.stderr).toBe(0);
@@ -77,6 +77,7 @@ describeLabMachine('metrics of a real rollout: import → propose → approve �
     expect(pilot.stdout).toMatch(/awaiting approval/);
 
     for (const id of ids) org.write(`remediations/approvals/APR-${id}-B.yaml`, approval({ id: `APR-${id}-B`, remediation: id, rings: ['pilot', 'broad'] }));
+    await nextSecond();
     org.commit('CAB: broad, after the pilot');
     const broad = org.plumb('reconcile', '--ref', 'main');
     expect(broad.code, `${broad.stdout}\n${broad.stderr}`).toBe(2);
@@ -162,3 +163,7 @@ describeLabMachine('metrics of a real rollout: import → propose → approve �
     expect(readFileSync(join(out, 'index.html'), 'utf8')).not.toContain('payroll');
   });
 });
+
+function nextSecond(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+}

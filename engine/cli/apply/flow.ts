@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkArtifacts } from '../../apply/artifacts.js';
 import { acquireLock } from '../../apply/lock.js';
 import { executePlan, type RunEvent } from '../../apply/run.js';
@@ -41,7 +40,7 @@ export interface FlowResult {
  * plan (refusing a saved plan that went stale), confirm, check artifacts, execute ring by ring, record.
  */
 export async function applyFlow(o: FlowOptions): Promise<FlowResult> {
-  const release = acquireLock(join(o.repo, '.plumb', 'run.lock'));
+  const release = acquireLock(o.repo);
   const pool = new TransportPool();
   try {
     const recovered = await recoverJournals(o.repo);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { executeRollback, planRollback } from '../../apply/rollback.js';
 import { acquireLock } from '../../apply/lock.js';
@@ -35,7 +34,7 @@ Example:
     )
     .action(async (hostName: string, opts: { run: string; yes?: boolean; json?: boolean; force?: boolean }, cmd: Command) => {
       const { repo } = globals(cmd);
-      const release = acquireLock(join(repo, '.plumb', 'run.lock'));
+      const release = acquireLock(repo);
       const pool = new TransportPool();
       try {
         await recoverJournals(repo);
