@@ -116,20 +116,28 @@ describe('loadSnapshot', () => {
   });
 });
 
+/** The real git, for setting up repositories only: plumb itself reads them through isomorphic-git. */
+const gitIn = (dir: string) => (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' }).trim();
+
+/** A repository whose first commit holds the inventory and the two baselines above. */
+function initRepo(dir: string, git: ReturnType<typeof gitIn>): void {
+  git('init', '-q', '-b', 'main');
+  mkdirSync(join(dir, 'inventory'));
+  mkdirSync(join(dir, 'baselines'));
+  writeFileSync(join(dir, 'inventory/main.yaml'), inventory);
+  writeFileSync(join(dir, 'baselines/parent.yaml'), parent);
+  writeFileSync(join(dir, 'baselines/child.yaml'), child);
+  git('add', '.');
+  git('commit', '-qm', 'one');
+}
+
 describe('loadRepository from git', () => {
   const dir = mkdtempSync(join(tmpdir(), 'plumb-load-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' }).trim();
+  const git = gitIn(dir);
 
   it('reads a commit without the working tree, stamping the commit on every object', async () => {
-    git('init', '-q', '-b', 'main');
-    mkdirSync(join(dir, 'inventory'));
-    mkdirSync(join(dir, 'baselines'));
-    writeFileSync(join(dir, 'inventory/main.yaml'), inventory);
-    writeFileSync(join(dir, 'baselines/parent.yaml'), parent);
-    writeFileSync(join(dir, 'baselines/child.yaml'), child);
-    git('add', '.');
-    git('commit', '-qm', 'one');
+    initRepo(dir, git);
     const sha = git('rev-parse', 'HEAD');
     git('tag', '-a', 'v1', '-m', 'annotated');
     writeFileSync(join(dir, 'baselines/child.yaml'), 'name: child\nextends: nowhere\n');
@@ -154,17 +162,10 @@ describe('loadRepository from git', () => {
 describe('the check cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'plumb-cache-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' }).trim();
+  const git = gitIn(dir);
 
   it('gives the same model from the cache as from parsing, and survives a damaged cache file', async () => {
-    git('init', '-q', '-b', 'main');
-    mkdirSync(join(dir, 'inventory'));
-    mkdirSync(join(dir, 'baselines'));
-    writeFileSync(join(dir, 'inventory/main.yaml'), inventory);
-    writeFileSync(join(dir, 'baselines/parent.yaml'), parent);
-    writeFileSync(join(dir, 'baselines/child.yaml'), child);
-    git('add', '.');
-    git('commit', '-qm', 'one');
+    initRepo(dir, git);
     const fresh = await loadRepository(dir, 'main', { cache: false });
     const first = await loadRepository(dir, 'main');
     const cached = await loadRepository(dir, 'main');

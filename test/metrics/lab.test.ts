@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -29,20 +29,7 @@ describeLabMachine('metrics of a real rollout: import → propose → approve �
   beforeAll(async () => {
     lab = await labUp({ name: 'metrics', hosts: 2, rings: 'pilot=1,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
     org = new Org(`${lab.stateDir}/inventory.yaml`);
-    mkdirSync(join(org.dir, 'inventory/keys'), { recursive: true });
-    copyFileSync(join(lab.mirror.dir, 'plumb-lab-mirror.gpg'), join(org.dir, 'inventory/keys/lab-mirror.gpg'));
-    org.write(
-      'inventory/policy.yaml',
-      `policy:
-  mirrors:
-    - url: ${lab.mirror.url}
-      suites: [${lab.mirror.suite}]
-      components: [${lab.mirror.components.join(', ')}]
-      architectures: [${lab.mirror.architectures.join(', ')}]
-      platform: { os: debian, versions: ">= 12, < 13" }
-      keyring: inventory/keys/lab-mirror.gpg
-`,
-    );
+    org.trustLabMirror(lab.mirror);
     org.write('inventory/program.yaml', 'targets:\n  patch-response-critical: { max: 1d, statistic: max }\nperimeter:\n  - { systems: [intranet], allow: [] }\n');
     org.commit('the lab mirror; targets; the perimeter blocks everything to intranet');
     const opensslSourceVersion = (await onHost(lab, lab.hosts[0]!, "dpkg-query -W -f '${source:Version}' libssl3")).trim();

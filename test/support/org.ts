@@ -57,6 +57,24 @@ export class Org {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /** Trusts a lab's signed mirror the way an organization trusts its own: a reviewed keyring and a policy entry. */
+  trustLabMirror(mirror: { dir: string; url: string; suite: string; components: string[]; architectures: string[] }): this {
+    mkdirSync(join(this.dir, 'inventory/keys'), { recursive: true });
+    cpSync(join(mirror.dir, 'plumb-lab-mirror.gpg'), join(this.dir, 'inventory/keys/lab-mirror.gpg'));
+    return this.write(
+      'inventory/policy.yaml',
+      `policy:
+  mirrors:
+    - url: ${mirror.url}
+      suites: [${mirror.suite}]
+      components: [${mirror.components.join(', ')}]
+      architectures: [${mirror.architectures.join(', ')}]
+      platform: { os: debian, versions: ">= 12, < 13" }
+      keyring: inventory/keys/lab-mirror.gpg
+`,
+    );
+  }
+
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -39,20 +39,7 @@ describeLabMachine('vulnerabilities on real lab hosts: matched, proposed, approv
   beforeAll(async () => {
     lab = await labUp({ name, hosts: 2, rings: 'pilot=1,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
     org = new Org(`${lab.stateDir}/inventory.yaml`);
-    mkdirSync(join(org.dir, 'inventory/keys'), { recursive: true });
-    copyFileSync(join(lab.mirror.dir, 'plumb-lab-mirror.gpg'), join(org.dir, 'inventory/keys/lab-mirror.gpg'));
-    org.write(
-      'inventory/policy.yaml',
-      `policy:
-  mirrors:
-    - url: ${lab.mirror.url}
-      suites: [${lab.mirror.suite}]
-      components: [${lab.mirror.components.join(', ')}]
-      architectures: [${lab.mirror.architectures.join(', ')}]
-      platform: { os: debian, versions: ">= 12, < 13" }
-      keyring: inventory/keys/lab-mirror.gpg
-`,
-    );
+    org.trustLabMirror(lab.mirror);
     org.commit('the lab mirror, with its signing key, is where fixes come from');
     const opensslSourceVersion = (await onHost(lab, lab.hosts[0]!, "dpkg-query -W -f '${source:Version}' libssl3")).trim();
     const { matching, notMatching } = osvRecords(lab.mirror, { opensslSourceVersion });
