@@ -22,7 +22,7 @@ export interface Reason {
   detail: string;
 }
 
-export interface WorkItem {
+export interface WorkItem extends Priority {
   host: string;
   system?: string;
   /** The vulnerability's name: its first CVE id, else the advisory id. */
@@ -35,15 +35,6 @@ export interface WorkItem {
   severity: Severity;
   cvssScore?: number;
   fixAvailable: boolean;
-  knownExploited?: { cve: string; dateAdded: string; dueDate?: string; ransomware: boolean };
-  score: number;
-  tier: string;
-  /** When the group first learned of the vulnerability (the earliest `knew` of its advisories). */
-  knew: string;
-  deadline: string;
-  deadlineFrom: 'tier' | 'kev-due-date';
-  overdue: boolean;
-  reasons: Reason[];
 }
 
 export interface WorkList {
@@ -109,6 +100,7 @@ export function groupByVulnerability(list: readonly Vulnerability[]): Vulnerabil
 export interface Priority {
   score: number;
   tier: string;
+  /** When the group first learned of the vulnerability (the earliest `knew` of its advisories). */
   knew: string;
   deadline: string;
   deadlineFrom: 'tier' | 'kev-due-date';

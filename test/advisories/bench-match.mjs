@@ -16,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildIndex, matchHost } from '../../dist/engine/advisories/match.js';
+import { seeded } from '../bench/random.mjs';
 
 const ADVISORIES = Number(process.env.ADVISORIES ?? 20_000);
 const HOSTS = Number(process.env.HOSTS ?? 10_000);
@@ -23,19 +24,7 @@ const PACKAGES_PER_HOST = Number(process.env.PACKAGES ?? 500);
 const TARGET_SECONDS = 10;
 const TARGET_RSS_MIB = 2048;
 
-function mulberry32(seed) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(20240501);
-const int = (n) => Math.floor(rnd() * n);
-/** Skewed towards the front: popular packages are on every host and in many advisories. */
-const skewed = (n) => Math.floor(n * Math.pow(rnd(), 2.2));
+const { rnd, int, skewed } = seeded(20240501);
 
 const RELEASES = [
   { os: 'debian', versionIds: ['12'], release: '12', scheme: 'deb', share: 0.55, universe: 5000, raw: 'Debian:12' },

@@ -19,6 +19,7 @@ import { indexBinaries } from '../../dist/engine/advisories/mirror-index.js';
 import { buildReport } from '../../dist/engine/cli/vulns/report.js';
 import { loadSnapshot } from '../../dist/engine/model/load.js';
 import { policyOf } from '../../dist/engine/prioritize/policy.js';
+import { seeded } from '../bench/random.mjs';
 
 const HOSTS = Number(process.env.HOSTS ?? 10_000);
 const PACKAGES = Number(process.env.PACKAGES ?? 500);
@@ -28,18 +29,7 @@ const UNIVERSE = 5_000;
 const TARGET_RATIO = 8;
 const TARGET_SECONDS = 15;
 
-function mulberry32(seed) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(20261125);
-const int = (n) => Math.floor(rnd() * n);
-const skewed = (n) => Math.floor(n * Math.pow(rnd(), 2.2));
+const { rnd, int, skewed } = seeded(20261125);
 
 const ladder = (i) => {
   const up = `${1 + (i % 7)}.${i % 13}.${i % 5}`;
