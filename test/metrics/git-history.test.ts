@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readGitHistory } from '../../engine/cli/metrics/git-history.js';
+import { readGitHistory } from '../../engine/inputs/git-history.js';
 
 /** The dates isomorphic-git reads, against histories the real git made (merges, re-adds, empty repositories). */
 describe('git history of remediation files', () => {

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Assessor } from '../../advisories/assess.js';
 import { buildIndex } from '../../advisories/match.js';
 import { readMirror } from '../../advisories/mirror-fetch.js';
 import type { MirrorPackages } from '../../advisories/mirror-index.js';
 import { loadStore } from '../../advisories/store.js';
-import { UsageError } from '../../errors/index.js';
-import { gatherAll } from '../../facts/gather.js';
-import { parseSnapshot } from '../../facts/snapshot.js';
+import { collectFacts as collect, type CollectedFacts } from '../../inputs/facts.js';
 import type { Facts } from '../../facts/types.js';
 import type { LoadResult } from '../../model/load.js';
 import type { Problem } from '../../model/problem.js';
@@ -71,29 +68,13 @@ export async function assessFleet(opts: FleetOptions): Promise<Fleet> {
   return { loaded, policy, hosts, facts, mirrors, report, storeProblems: store.problems };
 }
 
-/** Facts of these hosts: live (one round trip each, bounded concurrency, progress on a terminal) or from a snapshot file. */
-export async function collectFacts(hosts: readonly HostEntry[], model: Model, opts: { facts?: string; concurrency?: number }): Promise<{ facts: Map<string, Facts>; errors: Map<string, { code: string; message: string }> }> {
-  const facts = new Map<string, Facts>();
-  const errors = new Map<string, { code: string; message: string }>();
-  if (opts.facts) {
-    let text: string;
-    try {
-      text = readFileSync(opts.facts, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read the facts snapshot ${opts.facts}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'make one with `plumb facts --all --out FILE`');
-    }
-    const snap = parseSnapshot(text, opts.facts);
-    for (const h of hosts) {
-      const f = snap.hosts[h.name];
-      if (f) facts.set(h.name, f);
-      else errors.set(h.name, snap.errors?.[h.name] ?? { code: 'E_NO_FACTS', message: `${opts.facts} has no facts for this host` });
-    }
-    return { facts, errors };
-  }
+/** Facts of these hosts, live (with a progress line on a terminal) or from a snapshot: engine/inputs/facts.ts. */
+export async function collectFacts(hosts: readonly HostEntry[], model: Model, opts: { facts?: string; concurrency?: number }): Promise<CollectedFacts> {
+  if (opts.facts) return collect(hosts, model, opts);
   const bar = progress('gathering facts');
-  const r = await gatherAll([...hosts], model, { concurrency: opts.concurrency ?? 16, onProgress: (p) => bar.update(p.done, p.total, p.host) });
-  bar.end();
-  for (const [h, f] of r.facts) facts.set(h, f);
-  for (const [h, e] of r.errors) errors.set(h, { code: e.code, message: e.message });
-  return { facts, errors };
+  try {
+    return await collect(hosts, model, { ...opts, onProgress: (done, total, host) => bar.update(done, total, host) });
+  } finally {
+    bar.end();
+  }
 }

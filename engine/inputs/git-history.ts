@@ -1,8 +1,8 @@
 import git from 'isomorphic-git';
-import { GitReadError } from '../../errors/index.js';
-import type { CommitInfo, FileDates, GitHistory } from '../../metrics/types.js';
-import { gitReadFs } from '../../model/git-fs.js';
-import { findGitDir, resolveCommit } from '../../model/source.js';
+import { GitReadError } from '../errors/index.js';
+import type { CommitInfo, FileDates, GitHistory } from '../metrics/types.js';
+import { gitReadFs } from '../model/git-fs.js';
+import { findGitDir, resolveCommit } from '../model/source.js';
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
