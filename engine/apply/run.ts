@@ -48,6 +48,8 @@ export interface ExecuteOptions {
   concurrency?: number;
   now?: () => Date;
   onEvent?: (e: RunEvent) => void;
+  /** The facts a host's verification gathered after its changes (the newest known state of the host). */
+  onHostFacts?: (host: string, facts: Facts) => void;
 }
 
 const ARTIFACT_DIR = '/var/lib/plumbline/artifacts';
@@ -145,6 +147,7 @@ export async function executePlan(o: ExecuteOptions): Promise<{ record: RunRecor
         }
         const artifactFiles = await uploadArtifacts(transport, run, o.artifacts);
         const outcome = await applyHost({ runId, model: o.model, host, facts, transport, platform, journal, artifactFiles, now }, run, skipped);
+        if (outcome.facts) o.onHostFacts?.(ph.host, outcome.facts);
         if (outcome.status === 'failed' || outcome.status === 'restored') failed++;
         for (const a of run) {
           if (outcome.verified.includes(a.id)) state.markVerified(ring.name, findingId(a.finding, a.origin), now().getTime(), ph.host);

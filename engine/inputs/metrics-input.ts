@@ -1,4 +1,4 @@
-import { buildIndex, loadStore, matchHost } from '../advisories/index.js';
+import { buildIndex, loadStore, matchHost, type AdvisoryIndex } from '../advisories/index.js';
 import { diffHost } from '../diff/index.js';
 import { GitReadError, InvalidPeriod, ProgramInvalid } from '../errors/index.js';
 import { readRuns, type RunRecord } from '../ledger/index.js';
@@ -52,7 +52,7 @@ export async function readProgramSettings(repo: string, ref: string | undefined,
  * settings from the inventory, the hosts' findings and advisory matches, the ledger, and the git dates of
  * remediations and approvals. Invalid program settings throw ProgramInvalid with the problems in its data.
  */
-export async function assembleMetricsInput(o: AssembleOptions): Promise<{ input: MetricsInput; storeProblems: Problem[] }> {
+export async function assembleMetricsInput(o: AssembleOptions): Promise<{ input: MetricsInput; storeProblems: Problem[]; index: AdvisoryIndex }> {
   const { model, now } = o;
   const program = o.program ?? (await readProgramSettings(o.repo, o.ref, model));
 
@@ -78,5 +78,6 @@ export async function assembleMetricsInput(o: AssembleOptions): Promise<{ input:
   return {
     input: { model, now: now.toISOString(), period: o.period, hosts: observations, advisories: store.advisories, runs, git, program },
     storeProblems: store.problems,
+    index,
   };
 }

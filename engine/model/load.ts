@@ -174,6 +174,9 @@ export function buildModel(commit: string | null, checked: Array<CheckedFile | n
         if (inv.policy && !badAt('/policy') && firstDeclaration('policy', 'the policy is', at(doc, '/policy'))) {
           model.policy = withSource(inv.policy, '/policy');
         }
+        if (inv.admission && !badAt('/admission') && firstDeclaration('admission', 'the admission policy is', at(doc, '/admission'))) {
+          model.admission = withSource(inv.admission, '/admission');
+        }
         break;
       }
       case 'baseline': {

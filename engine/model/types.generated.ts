@@ -396,6 +396,12 @@ expires: string
  */
 
 export type Money = number
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "AdmissionVerdict".
+ */
+
+export type AdmissionVerdict = ("admit" | "quarantine" | "deny")
 
 /**
  * A file under inventory/. Every section is optional; the sections of all inventory files are joined. Rings and the board must each be declared in one file only, since their order and membership are decided in one place.
@@ -421,6 +427,7 @@ targets?: Targets
  * @maxItems 1024
  */
 perimeter?: PerimeterRule[]
+admission?: Admission
 }
 /**
  * This interface was referenced by `InventoryDocument`'s JSON-Schema
@@ -504,6 +511,25 @@ location?: string
 property_number?: string
 owner?: string
 variables?: Variables
+/**
+ * The host's network interfaces as switches see them, for network admission by MAC (RADIUS Calling-Station-Id). Written by hand and reviewed, like host_keys: what a host reports about itself cannot be its identity.
+ * 
+ * @maxItems 64
+ * 
+ * Items: A MAC address: aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF, aabbccddeeff or aabb.ccdd.eeff.
+ */
+mac_addresses?: string[]
+/**
+ * The host is known to be compromised: network admission denies it (admission.compromised) until it is rebuilt from a known-good image (SP 800-40 4.4) and this mark is removed.
+ */
+compromised?: {
+/**
+ * A date (YYYY-MM-DD) or a date and time (2024-06-01T14:00:00Z).
+ */
+since: string
+reason: string
+ticket?: string
+}
 }
 
 export interface Ring {
@@ -909,6 +935,41 @@ hosts?: [string, ...(string)[]]
  * @maxItems 1024
  */
 allow: string[]
+}
+/**
+ * Network admission (SP 800-40 2.9.3): the verdict `plumb serve` (GET /v1/admission/…) and `plumb admit` give for a host. Each rule names what a host that breaks it gets; `admit` only reports the reason. The verdict is the strictest any rule gives. Every field has a default; declared in one inventory file.
+ * 
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "Admission".
+ */
+
+export interface Admission {
+/**
+ * A duration such as 30m, 24h, 2d or 1d12h; a bare number counts seconds.
+ */
+facts_max_age?: (string | number)
+/**
+ * The host's facts are older than facts_max_age, or were never gathered (default quarantine).
+ */
+stale_facts?: ("admit" | "quarantine" | "deny")
+/**
+ * An open vulnerability of a severity in overdue_severities is past its deadline: the prioritization's deadline for an advisory match, the remediation's deadline for an open remediation finding (default quarantine).
+ */
+overdue?: ("admit" | "quarantine" | "deny")
+/**
+ * The severities the overdue rule looks at (default [critical]).
+ * 
+ * @minItems 1
+ */
+overdue_severities?: [("critical" | "high" | "medium" | "low" | "negligible"), ...(("critical" | "high" | "medium" | "low" | "negligible"))[]]
+/**
+ * The host has open findings against its baseline; findings an approved, unexpired exception covers do not count (default quarantine).
+ */
+noncompliant?: ("admit" | "quarantine" | "deny")
+/**
+ * The host is marked `compromised` in the inventory (default deny): patching does not remove a backdoor (SP 800-40 4.4).
+ */
+compromised?: ("admit" | "quarantine" | "deny")
 }
 
 /**

@@ -1,4 +1,5 @@
 import type {
+  Admission as AdmissionDocument,
   ApprovalDocument,
   BaselineDocument,
   BoardMember,
@@ -33,6 +34,7 @@ export type RemediationEntry = RemediationDocument & Sourced;
 export type ApprovalEntry = ApprovalDocument & Sourced;
 export type ExceptionEntry = ExceptionDocument & Sourced;
 export type PolicyEntry = PolicyDocument & Sourced;
+export type AdmissionEntry = AdmissionDocument & Sourced;
 
 /** One requirement of a resolved baseline; `source` is where it was declared, possibly in a parent. */
 export interface RequiredPackageReq extends Sourced {
@@ -91,6 +93,8 @@ export interface Model {
   exceptions: Map<string, ExceptionEntry>;
   /** The inventory's `policy` section (declared in one file); absent = every default (engine/prioritize). */
   policy?: PolicyEntry;
+  /** The inventory's `admission` section (declared in one file); absent = every default (engine/serve/admission). */
+  admission?: AdmissionEntry;
 }
 
 export function emptyModel(commit: string | null): Model {

@@ -6,6 +6,8 @@ import { findingId } from '../../apply/host.js';
 import { StalePlan, UsageError } from '../../errors/index.js';
 import { factsDigest } from '../../facts/digest.js';
 import { gatherAll } from '../../facts/gather.js';
+import { recordLatestFacts } from '../../facts/latest.js';
+import type { Facts } from '../../facts/types.js';
 import { Journal, newRunId, readRuns, recoverJournals, verifiedIndex } from '../../ledger/index.js';
 import type { RunKind, RunRecord } from '../../ledger/types.js';
 import { readRepoFile } from '../../model/source.js';
@@ -54,6 +56,8 @@ export async function applyFlow(o: FlowOptions): Promise<FlowResult> {
     const earlier = [...model.hosts.values()].filter((h) => model.rings.findIndex((r) => r.name === h.ring) < lastRing && !selected.includes(h));
     const examined = [...selected, ...earlier];
     const { facts, errors } = await gatherAll(examined, model, { pool, concurrency: o.concurrency });
+    const gatheredAt = new Date();
+    keepLatestFacts(o.repo, facts, errors, { at: gatheredAt, commit: model.commit });
     const inputs: HostInput[] = examined.map((h) => {
       const f = facts.get(h.name);
       const e = errors.get(h.name);
@@ -82,6 +86,7 @@ export async function applyFlow(o: FlowOptions): Promise<FlowResult> {
     for (const r of refused.values()) process.stderr.write(`${colours(process.stderr).red('refused:')} ${r.message}\n`);
 
     const c = colours();
+    const after = new Map<string, Facts>();
     const onEvent = o.json ? undefined : (e: RunEvent) => process.stdout.write(`${describeEvent(e, c)}\n`);
     const { record, ledgerCommit } = await executePlan({
       ledger: { newRunId, begin: (root, start) => Journal.begin(root, start) },
@@ -98,11 +103,22 @@ export async function applyFlow(o: FlowOptions): Promise<FlowResult> {
       refused,
       concurrency: o.concurrency,
       onEvent,
+      onHostFacts: (host, f) => after.set(host, f),
     });
+    if (after.size) keepLatestFacts(o.repo, after, new Map(), { at: gatheredAt, commit: model.commit });
     return { plan, record, ledgerCommit, recovered };
   } finally {
     await pool.closeAll();
     release();
+  }
+}
+
+/** The newest facts for `plumb serve` (.plumb/facts/latest.json); failing to keep them never stops a run. */
+function keepLatestFacts(...args: Parameters<typeof recordLatestFacts>): void {
+  try {
+    recordLatestFacts(...args);
+  } catch (e) {
+    process.stderr.write(`${colours(process.stderr).yellow('warning:')} could not keep the latest facts in .plumb/facts: ${(e as Error).message}\n`);
   }
 }
 

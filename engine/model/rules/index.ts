@@ -7,6 +7,7 @@ import { checkTemplates } from './templates.js';
 import { checkWindows } from './windows.js';
 import { checkOwnership } from './ownership.js';
 import { checkExceptionTargets } from './exceptions.js';
+import { checkMacAddresses } from './mac-addresses.js';
 
 export interface RuleContext {
   now: Date;
@@ -19,7 +20,7 @@ export interface RuleContext {
 export type Rule = (model: Model, ctx: RuleContext) => Problem[];
 
 /** Registered by hand, in the order their problems make sense to a reader. */
-export const RULES: readonly Rule[] = [checkReferences, checkExceptionTargets, checkApprovals, checkOwnership, checkTemplates, checkWindows, checkExpiry];
+export const RULES: readonly Rule[] = [checkReferences, checkExceptionTargets, checkApprovals, checkOwnership, checkTemplates, checkWindows, checkMacAddresses, checkExpiry];
 
 export function runRules(model: Model, ctx: RuleContext): Problem[] {
   return RULES.flatMap((rule) => rule(model, ctx));
