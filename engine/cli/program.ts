@@ -21,9 +21,10 @@ import { registerInventory } from './inventory/index.js';
 import { registerMetrics } from './metrics/index.js';
 import { registerReport } from './report/index.js';
 import { registerAdmit } from './admit/index.js';
+import { registerServe } from './serve/index.js';
 
 /** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerRehearse, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerReport, registerAdmit, registerVersion, registerLab, registerAdvisories];
+const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerRehearse, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerReport, registerServe, registerAdmit, registerVersion, registerLab, registerAdvisories];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')

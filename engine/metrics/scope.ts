@@ -15,6 +15,14 @@ export function redactor(names: Array<[string, string]>): (text: string) => stri
   return (t) => t.replace(re, (m) => label.get(m) ?? '[redacted]');
 }
 
+/** For one system's eyes: other systems' names, and their hosts' names and addresses, replaced in free text. */
+export function systemRedactor(model: Pick<Model, 'systems' | 'hosts'>, system: string): (text: string) => string {
+  return redactor([
+    ...[...model.systems.keys()].filter((s) => s !== system).map((s): [string, string] => [s, '[other system]']),
+    ...[...model.hosts.values()].filter((h) => h.system !== system).flatMap((h): Array<[string, string]> => [[h.name, '[other host]'], [h.address, '[other host]']]),
+  ]);
+}
+
 /**
  * The input of a one-system report: only that system's hosts, their observations, the ledger narrowed to them,
  * the remediations, approvals and exceptions that concern them; no costs (they are per organization). Free text
@@ -24,11 +32,7 @@ export function redactor(names: Array<[string, string]>): (text: string) => stri
 export function scopeToSystem(input: MetricsInput, system: string): MetricsInput {
   const { model } = input;
   const mine = new Set([...model.hosts.values()].filter((h) => h.system === system).map((h) => h.name));
-  const others: Array<[string, string]> = [
-    ...[...model.systems.keys()].filter((s) => s !== system).map((s): [string, string] => [s, '[other system]']),
-    ...[...model.hosts.values()].filter((h) => h.system !== system).flatMap((h): Array<[string, string]> => [[h.name, '[other host]'], [h.address, '[other host]']]),
-  ];
-  const redact = redactor(others);
+  const redact = systemRedactor(model, system);
 
   const runs: RunRecord[] = input.runs.flatMap((r) => {
     const hosts = r.hosts.filter((h) => mine.has(h.host));

@@ -40,7 +40,8 @@ export function validateDocument(kind: DocumentKind, doc: ParsedYaml): Problem[]
   return explain(validate.errors ?? [], doc);
 }
 
-function explain(errors: ErrorObject[], doc: ParsedYaml): Problem[] {
+/** ajv's errors as located Problems with plain-language messages (also for schemas outside schema/, e.g. plumb serve's). */
+export function explain(errors: ErrorObject[], doc: ParsedYaml): Problem[] {
   // oneOf failures arrive with the errors of every branch; keep the ones that say something about the value.
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const kept = errors.filter((e) => {
