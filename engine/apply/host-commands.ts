@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sysctlPath } from '../facts/request.js';
 import { shellQuote } from '../transport/shell.js';
 
@@ -7,81 +8,97 @@ export const BACKUP_ROOT = '/var/lib/plumbline/backups';
 /** The sysctl values the engine persists live in a file of its own, read at boot after the distribution's. */
 export const SYSCTL_FILE = '/etc/sysctl.d/99-plumbline.conf';
 
-/**
- * Backs up `paths` into BACKUP_ROOT/<run>/ with a manifest (path, existed, mode, uid, gid), then prints every
- * path's current content base64-encoded, so that key/value edits start from what is on the host now, not from
- * facts gathered earlier. One command; paths arrive on stdin, one per line, as data.
- */
-export function backupCommand(runId: string): string {
-  const dir = shellQuote(`${BACKUP_ROOT}/${runId}`);
-  return [
-    `set -e; umask 077; d=${dir}; mkdir -p "$d/files"; : > "$d/manifest.tsv"; n=0`,
-    'while IFS= read -r p; do',
-    '  [ -n "$p" ] || continue; n=$((n+1))',
-    '  if [ -e "$p" ] || [ -L "$p" ]; then',
-    '    cp -a -- "$p" "$d/files/$n"',
-    `    printf '%s\\t1\\t%s\\n' "$p" "$(stat -c '%a %u %g' -- "$p")" >> "$d/manifest.tsv"`,
-    `    printf '%s\\t1\\t' "$p"; base64 -w0 < "$p"; printf '\\n'`,
-    '  else',
-    `    printf '%s\\t0\\t\\n' "$p" >> "$d/manifest.tsv"`,
-    `    printf '%s\\t0\\t\\n' "$p"`,
-    '  fi',
-    'done',
-    'sync "$d/manifest.tsv" 2>/dev/null || sync',
-  ].join('\n');
+const SAFE_PATH = compactPerl(readFileSync(new URL('./safe-path.pl', import.meta.url), 'utf8'));
+
+/** Comment lines and indentation out: the script travels in every file command (safe for it: no here-documents). */
+function compactPerl(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/^[ \t]+/, ''))
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .join('\n');
 }
 
-export function parseBackupOutput(out: string): Map<string, string | null> {
+/**
+ * One operation of safe-path.pl, the host side of every file change: each path walked from / through descriptors
+ * opened with O_NOFOLLOW, every directory on the way checked before it is entered, the last component changed
+ * through its own descriptor or replaced by rename in the held directory (README.md, "Symlink-safe file changes").
+ */
+function safePath(op: string, ...args: string[]): string {
+  return `perl -e ${shellQuote(SAFE_PATH)} -- ${[op, ...args].map(shellQuote).join(' ')}`;
+}
+
+/** Exit status of safe-path.pl when a check failed; nothing was touched, and stderr says why. */
+export const REFUSED_STATUS = 5;
+/** The refusal's reason from safe-path.pl's stderr, if it refused. */
+export function refusalOf(code: number, stderr: string): string | undefined {
+  if (code !== REFUSED_STATUS) return undefined;
+  return /^plumb-refused: (.*)$/m.exec(stderr)?.[1] ?? 'a path check failed';
+}
+
+export interface BackupItem {
+  path: string;
+  /** The owner the desired state declares for the path: it may own the directories on the way, besides root. */
+  owner?: string;
+  /** The current content is needed (to edit keys in it). */
+  content: boolean;
+}
+
+/** What backupCommand reads: one "path<TAB>owner<TAB>c" line per path. */
+export function backupInput(items: readonly BackupItem[]): string {
+  for (const i of items) if (/[\t\n]/.test(i.path + (i.owner ?? ''))) throw new Error(`a path or owner with a tab or line break: ${JSON.stringify(i.path)}`);
+  return items.map((i) => `${i.path}\t${i.owner ?? ''}\t${i.content ? 'c' : ''}\n`).join('');
+}
+
+/**
+ * Checks every path first (nothing is touched when one fails), then copies each into BACKUP_ROOT/<run>/files/<n> with
+ * a manifest (path, existed, mode, uid, gid, declared owner), and prints the current content of the paths that asked
+ * for it, so that key edits start from what is on the host now. Paths arrive on stdin (backupInput).
+ */
+export function backupCommand(runId: string): string {
+  return safePath('backup', `${BACKUP_ROOT}/${runId}`);
+}
+
+/** backupCommand's output: "path<TAB>1<TAB>length" and that many bytes, or "path<TAB>0<TAB>" for a path that is absent. */
+export function parseBackupOutput(out: Buffer): Map<string, string | null> {
   const m = new Map<string, string | null>();
-  for (const line of out.split('\n')) {
-    if (!line) continue;
-    const [path, existed, b64] = line.split('\t');
-    if (path) m.set(path, existed === '1' ? Buffer.from(b64 ?? '', 'base64').toString('utf8') : null);
+  let pos = 0;
+  while (pos < out.length) {
+    let nl = out.indexOf(0x0a, pos);
+    if (nl < 0) nl = out.length;
+    const [path, existed, len] = out.toString('utf8', pos, nl).split('\t');
+    pos = nl + 1;
+    if (!path) continue;
+    if (existed !== '1') {
+      m.set(path, null);
+      continue;
+    }
+    const n = Number(len);
+    m.set(path, out.toString('utf8', pos, pos + n));
+    pos += n;
   }
   return m;
 }
 
-/** Puts every backed-up path back as it was (or removes it when it did not exist), from the run's manifest. */
+/** Puts every backed-up path back as it was (or removes it when it did not exist), through the same checked walk. */
 export function restoreCommand(runId: string): string {
-  const dir = shellQuote(`${BACKUP_ROOT}/${runId}`);
-  return [
-    `set -e; d=${dir}; [ -f "$d/manifest.tsv" ] || { echo "no backup $d" >&2; exit 3; }; n=0`,
-    `while IFS="$(printf '\\t')" read -r p existed meta; do`,
-    '  n=$((n+1))',
-    '  if [ "$existed" = 1 ]; then t="$p.plumb-restore.$$"; cp -a -- "$d/files/$n" "$t" && mv -f -- "$t" "$p"; else rm -f -- "$p"; fi',
-    'done < "$d/manifest.tsv"',
-  ].join('\n');
+  return safePath('restore', `${BACKUP_ROOT}/${runId}`);
 }
 
 /** Known validators: a config that would lock people out is refused before it replaces the working one. */
-const VALIDATORS: Record<string, (tmp: string) => string> = {
-  '/etc/ssh/sshd_config': (tmp) => `if command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; then ${'${SSHD:-/usr/sbin/sshd}'} -t -f ${tmp} || { rm -f ${tmp}; echo "sshd -t rejected the new sshd_config" >&2; exit 4; }; fi`,
-};
+const VALIDATORS: Record<string, string> = { '/etc/ssh/sshd_config': 'sshd' };
 
 /**
- * Replaces a file atomically with the content on stdin: a temporary file in the same directory, ownership and
- * mode set (given, or copied from the file it replaces), validated where a validator is known, then renamed.
+ * Replaces a file with the content on stdin: a temporary file in the same (checked, held) directory, ownership and
+ * mode set on its descriptor (given, or the file's own), validated where a validator is known, synced, then renamed.
  */
 export function writeFileCommand(path: string, attrs: { mode?: string; owner?: string; group?: string }): string {
-  const p = shellQuote(path);
-  const validate = VALIDATORS[path]?.('"$t"') ?? ':';
-  return [
-    `set -e; p=${p}; mkdir -p -- "$(dirname -- "$p")"; t=$(mktemp -- "$p.plumb.XXXXXX")`,
-    `cat > "$t"`,
-    `if [ -e "$p" ]; then chown --reference="$p" -- "$t"; chmod --reference="$p" -- "$t"; else chmod 0644 -- "$t"; fi`,
-    attrs.owner || attrs.group ? `chown -- ${shellQuote(`${attrs.owner ?? ''}:${attrs.group ?? ''}`.replace(/:$/, ''))} "$t"` : ':',
-    attrs.mode ? `chmod -- ${shellQuote(attrs.mode)} "$t"` : ':',
-    validate,
-    `mv -f -- "$t" "$p"`,
-  ].join('\n');
+  return safePath('write', path, attrs.mode ?? '', attrs.owner ?? '', attrs.group ?? '', VALIDATORS[path] ?? '');
 }
 
+/** Mode and ownership changed through the opened file (never through a link, never chmod by name). */
 export function attributesCommand(path: string, attrs: { mode?: string; owner?: string; group?: string }): string {
-  const p = shellQuote(path);
-  const parts = ['set -e'];
-  if (attrs.owner || attrs.group) parts.push(`chown -- ${shellQuote(`${attrs.owner ?? ''}:${attrs.group ?? ''}`.replace(/:$/, ''))} ${p}`);
-  if (attrs.mode) parts.push(`chmod -- ${shellQuote(attrs.mode)} ${p}`);
-  return parts.join('; ');
+  return safePath('attrs', path, attrs.mode ?? '', attrs.owner ?? '', attrs.group ?? '');
 }
 
 /** Without a running systemd (containers, chroots, the lab) unit links are edited offline with --root=/. */
@@ -107,12 +124,5 @@ export function reloadCommand(unit: string): string {
 
 /** Prints every backed-up path that differs from its backup now (content, or existence); nothing when all match. */
 export function compareBackupCommand(runId: string): string {
-  const dir = shellQuote(`${BACKUP_ROOT}/${runId}`);
-  return [
-    `d=${dir}; n=0`,
-    `while IFS="$(printf '\\t')" read -r p existed meta; do`,
-    '  n=$((n+1))',
-    '  if [ "$existed" = 1 ]; then cmp -s -- "$d/files/$n" "$p" || echo "$p"; else [ ! -e "$p" ] || echo "$p"; fi',
-    'done < "$d/manifest.tsv"',
-  ].join('\n');
+  return safePath('compare', `${BACKUP_ROOT}/${runId}`);
 }

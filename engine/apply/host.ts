@@ -1,4 +1,4 @@
-import { ActionFailed, PlumbError } from '../errors/index.js';
+import { ActionFailed, PlumbError, UnsafePath } from '../errors/index.js';
 import { diffHost } from '../diff/index.js';
 import { factsDigest } from '../facts/digest.js';
 import { gatherFacts } from '../facts/gather.js';
@@ -12,7 +12,9 @@ import type { Transport } from '../transport/index.js';
 import {
   attributesCommand,
   backupCommand,
+  backupInput,
   parseBackupOutput,
+  refusalOf,
   reloadCommand,
   RELOAD_AFTER,
   restoreCommand,
@@ -22,6 +24,7 @@ import {
   writeFileCommand,
 } from './host-commands.js';
 import { setKey } from './settings-edit.js';
+import type { BackupItem } from './host-commands.js';
 
 export interface HostRun {
   runId: string;
@@ -49,22 +52,40 @@ const iso = (run: HostRun) => (run.now ? run.now() : new Date()).toISOString();
 
 /** Paths whose current content and attributes must be saved before any action touches them. */
 export function pathsToBackUp(actions: readonly PlannedAction[]): string[] {
-  const paths = new Set<string>();
-  for (const a of actions) {
-    if (a.type === 'file-write' || a.type === 'file-attributes') paths.add(a.path);
-    if (a.type === 'setting-set') paths.add(a.file);
-    if (a.type === 'sysctl-set') paths.add(SYSCTL_FILE);
-  }
-  return [...paths].sort();
+  return backupItems(actions).map((i) => i.path);
 }
 
-async function run(t: Transport, command: string, what: string, stdin?: string | Buffer): Promise<string> {
+/** The backup's paths with the owner each declares (it may own the directories on the way) and whether its text is edited. */
+function backupItems(actions: readonly PlannedAction[]): BackupItem[] {
+  const items = new Map<string, BackupItem>();
+  const add = (path: string, owner: string | undefined, content: boolean) => {
+    const i = items.get(path) ?? { path, content: false };
+    i.owner ??= owner;
+    i.content ||= content;
+    items.set(path, i);
+  };
+  for (const a of actions) {
+    if (a.type === 'file-write' || a.type === 'file-attributes') add(a.path, a.owner, false);
+    if (a.type === 'setting-set') add(a.file, undefined, true);
+    if (a.type === 'sysctl-set') add(SYSCTL_FILE, undefined, true);
+  }
+  return [...items.values()].sort((x, y) => (x.path < y.path ? -1 : 1));
+}
+
+/**
+ * One command on the host. Its output is never quoted in errors (a backup prints file contents); stderr's tail is, and
+ * a refusal of safe-path.pl becomes UnsafePath with its reason.
+ */
+async function run(t: Transport, command: string, what: string, stdin?: string | Buffer, path?: string): Promise<Buffer> {
   const r = await t.exec(command, { privileged: true, stdin });
   if (r.code !== 0) {
-    const tail = r.stderr.toString('utf8').trim().split('\n').slice(-3).join(' | ') || r.stdout.toString('utf8').trim().split('\n').slice(-2).join(' | ');
+    const stderr = r.stderr.toString('utf8');
+    const refused = refusalOf(r.code, stderr);
+    if (refused !== undefined) throw new UnsafePath(t.host, path ?? what, refused);
+    const tail = stderr.trim().split('\n').slice(-3).join(' | ');
     throw new ActionFailed(t.host, what, `exit status ${r.code}${tail ? `: ${tail.slice(0, 400)}` : ''}`);
   }
-  return r.stdout.toString('utf8');
+  return r.stdout;
 }
 
 /**
@@ -99,9 +120,9 @@ export async function applyHost(hr: HostRun, actions: PlannedAction[], skipped: 
   const pending = [...actions];
   try {
     const contents = new Map<string, string | null>();
-    const paths = pathsToBackUp(actions);
-    if (paths.length) {
-      const out = await run(t, backupCommand(hr.runId), 'backup', `${paths.join('\n')}\n`);
+    const items = backupItems(actions);
+    if (items.length) {
+      const out = await run(t, backupCommand(hr.runId), 'backup', backupInput(items));
       for (const [p, c] of parseBackupOutput(out)) contents.set(p, c);
       journal.append({ t: 'backup', at: iso(hr), host: host.name, backup: `/var/lib/plumbline/backups/${hr.runId}` });
     }
@@ -179,22 +200,22 @@ export function findingId(key: string, origin: PlannedAction['origin']): string 
 async function runAction(t: Transport, a: PlannedAction, contents: Map<string, string | null>): Promise<void> {
   switch (a.type) {
     case 'file-write':
-      await run(t, writeFileCommand(a.path, a), `${a.id} write ${a.path}`, a.content);
+      await run(t, writeFileCommand(a.path, a), `${a.id} write ${a.path}`, a.content, a.path);
       contents.set(a.path, a.content);
       return;
     case 'file-attributes':
-      await run(t, attributesCommand(a.path, a), `${a.id} attributes of ${a.path}`);
+      await run(t, attributesCommand(a.path, a), `${a.id} attributes of ${a.path}`, undefined, a.path);
       return;
     case 'setting-set': {
       const next = setKey(contents.get(a.file) ?? '', a.syntax, a.key, a.value);
-      await run(t, writeFileCommand(a.file, {}), `${a.id} set ${a.key} in ${a.file}`, next);
+      await run(t, writeFileCommand(a.file, {}), `${a.id} set ${a.key} in ${a.file}`, next, a.file);
       contents.set(a.file, next);
       return;
     }
     case 'sysctl-set': {
       await run(t, sysctlCommand(a.key, a.value), `${a.id} sysctl ${a.key}`);
       const next = setKey(contents.get(SYSCTL_FILE) ?? '# managed by plumbline\n', 'equals', a.key, a.value);
-      await run(t, writeFileCommand(SYSCTL_FILE, { mode: '0644', owner: 'root', group: 'root' }), `${a.id} persist ${a.key}`, next);
+      await run(t, writeFileCommand(SYSCTL_FILE, { mode: '0644', owner: 'root', group: 'root' }), `${a.id} persist ${a.key}`, next, SYSCTL_FILE);
       contents.set(SYSCTL_FILE, next);
       return;
     }
@@ -221,7 +242,7 @@ export async function restoreHost(hr: HostRun, actions: PlannedAction[], package
   const names = Object.keys(packagesBefore);
   if (names.length) {
     try {
-      const now = hr.platform.parseVersions(await run(hr.transport, hr.platform.queryVersions(names), 'query package versions'));
+      const now = hr.platform.parseVersions((await run(hr.transport, hr.platform.queryVersions(names), 'query package versions')).toString('utf8'));
       const change = hr.platform.restore(packagesBefore, now);
       if (change.install.length || change.remove.length) await run(hr.transport, hr.platform.transaction(change), 'restore packages');
     } catch (e) {

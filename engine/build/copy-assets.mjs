@@ -2,7 +2,7 @@
 import { cpSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ASSET = /\.(json|sh|hbs|css|js\.txt)$/;
+const ASSET = /\.(json|sh|pl|hbs|css|js\.txt)$/;
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

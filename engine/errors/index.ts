@@ -45,3 +45,4 @@ export * from './advisories.js';
 export * from './ledger.js';
 export * from './vulns.js';
 export * from './metrics.js';
+export * from './security.js';
