@@ -1,15 +1,5 @@
 import type { Command } from 'commander';
-import { fetchApproved } from '../../model/fetch.js';
-import { report, outcomeCode } from '../apply/index.js';
-import { applyFlow } from '../apply/flow.js';
-import { globals } from '../program.js';
-
-interface ReconcileOptions {
-  remote?: string;
-  ref?: string;
-  json?: boolean;
-  concurrency: string;
-}
+import { lazy } from '../lazy.js';
 
 export function registerReconcile(program: Command): void {
   program
@@ -35,12 +25,5 @@ Run it every 15 minutes from cron:
   */15 * * * *  plumb -C /var/lib/plumbline/state reconcile --remote https://git.example.org/infra/desired-state.git --ref main >>/var/log/plumbline.log 2>&1
 or from a systemd timer (see README.md, "Running on a schedule").`,
     )
-    .action(async (opts: ReconcileOptions, cmd: Command) => {
-      const { repo } = globals(cmd);
-      let ref = opts.ref ?? (opts.remote ? 'main' : 'HEAD');
-      if (opts.remote) ref = await fetchApproved(repo, opts.remote, ref);
-      const result = await applyFlow({ repo, ref, filter: {}, yes: true, json: opts.json, concurrency: Number(opts.concurrency) || 8, kind: 'reconcile' });
-      report(result, Boolean(opts.json));
-      process.exitCode = outcomeCode(result);
-    });
+    .action(lazy(() => import('./action.js'), 'reconcileAction'));
 }
