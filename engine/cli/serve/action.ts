@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors/index.js';
 import { hashToken, newToken } from '../../serve/auth.js';
@@ -18,6 +19,9 @@ interface ServeOptions {
 
 export async function serveAction(opts: ServeOptions, cmd: Command) {
   const { repo } = globals(cmd);
+  // A server allocates small, short-lived objects per request over a large, long-lived state: a bigger young
+  // generation lets them die there instead of being promoted and swept with the state (measured: bench:serve).
+  setFlagsFromString('--max-semi-space-size=32');
   if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
   if (opts.clientCa && !opts.tlsCert) throw new UsageError('--client-ca needs --tls-cert and --tls-key: mutual TLS is TLS first');
   const config = opts.config ? readServeConfig(opts.config) : parseServeConfig('(defaults)', undefined);
