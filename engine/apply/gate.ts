@@ -57,13 +57,34 @@ export class RolloutState {
 
 export type Admission = { run: true } | { run: false; reason: string };
 
+/** Whether the clocks can be trusted for a host: `skew` says why not (the controller's or the host's clock is off). */
+export type ClockVerdict = { ok: true } | { ok: false; skew: string };
+
+/**
+ * Whether admitting an action depends on the time: an approval (its start, expiry, window), an exception that names
+ * it, a maintenance window, or an earlier ring's soak. Such decisions are refused while the clocks disagree.
+ */
+export function timeDependent(a: PlannedAction, host: HostEntry, model: Model): boolean {
+  if (a.approval) return true;
+  if (host.window || model.systems.get(host.system)?.window) return true;
+  const myRing = model.rings.findIndex((r) => r.name === host.ring);
+  if (model.rings.slice(0, Math.max(0, myRing)).some((r) => durationMs(r.soak) > 0)) return true;
+  for (const x of model.exceptions.values()) {
+    if (x.host !== host.name && x.system !== host.system) continue;
+    if (x.finding === a.finding || (a.origin.kind === 'remediation' && x.remediation === a.origin.id)) return true;
+  }
+  return false;
+}
+
 /**
  * Whether one action may run now: every earlier ring must have finished this change (no host there still needs
  * it) and soaked since its last verification there, and the host must be inside its maintenance window. An
- * emergency approval bypasses windows and soak — never the order of rings or a halted rollout.
+ * emergency approval bypasses windows and soak — never the order of rings or a halted rollout. While the clocks
+ * disagree (`clock`), nothing whose admission depends on the time runs.
  */
-export function admit(a: PlannedAction, host: HostEntry, model: Model, state: RolloutState, now: Date): Admission {
+export function admit(a: PlannedAction, host: HostEntry, model: Model, state: RolloutState, now: Date, clock?: ClockVerdict): Admission {
   if (state.halted) return { run: false, reason: state.halted };
+  if (clock && !clock.ok && timeDependent(a, host, model)) return { run: false, reason: `refused while the clocks disagree: ${clock.skew}` };
   const emergency = Boolean(a.approval?.emergency);
   const key = findingId(a.finding, a.origin);
   const myRing = model.rings.findIndex((r) => r.name === host.ring);

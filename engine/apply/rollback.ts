@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { PlumbError } from '../errors/index.js';
 import { factsDigest } from '../facts/digest.js';
 import { gatherFacts } from '../facts/gather.js';
+import { installedVersion, isInstalled } from '../facts/package-state.js';
 import { requestFor } from '../facts/request.js';
 import type { Facts } from '../facts/types.js';
 import type { ActionRecord, HostRecord, RunRecord } from '../ledger/types.js';
@@ -10,7 +11,7 @@ import { platformFor } from '../platform/index.js';
 import type { Transport } from '../transport/index.js';
 import { shellQuote } from '../transport/shell.js';
 import { BACKUP_ROOT, compareBackupCommand, restoreCommand } from './host-commands.js';
-import type { LedgerPort } from './run.js';
+import type { LedgerPort } from '../reconcile/execute.js';
 
 export interface RollbackPlan {
   run: RunRecord;
@@ -34,7 +35,7 @@ export async function planRollback(run: RunRecord, hostName: string, t: Transpor
     });
   }
   const changed = Object.entries(host.packagesBefore)
-    .map(([name, to]) => ({ name, to, from: facts.packages?.[name]?.status === 'installed' ? facts.packages[name]!.version : null }))
+    .map(([name, to]) => ({ name, to, from: installedVersion(facts.packages?.[name]) }))
     .filter((p) => p.to !== p.from);
   // A previous version can only come back if the internal mirror still carries it.
   const wanted = changed.filter((p) => p.to !== null);
@@ -118,7 +119,7 @@ export async function executeRollback(o: { repoRoot: string; model: Model; host:
     const a = actions.find((x) => x.id === id)!;
     if (a.type === 'file-write') return differing === '';
     const v = after.packages?.[String(a.params.name)];
-    return a.type === 'package-remove' ? !v || v.status !== 'installed' : v?.version === a.params.version;
+    return a.type === 'package-remove' ? !isInstalled(v) : isInstalled(v) && v?.version === a.params.version;
   });
   journal.append({ t: 'verified', at: now(), host: o.host.name, verified, unverified: applied.filter((id) => !verified.includes(id)), factsDigestAfter: factsDigest(after) });
   journal.append({ t: 'host-end', at: now(), host: o.host.name, status: failed ? 'failed' : 'changed', error: failed });

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
-import { ConfirmationRequired, InvalidDesiredState, PlumbError, UnknownObject } from '../errors/index.js';
+import { ConfirmationRequired, InvalidDesiredState, PlumbError } from '../errors/index.js';
 import { loadRepository, type LoadResult } from '../model/load.js';
-import type { HostEntry, Model } from '../model/types.js';
+import type { Problem } from '../model/problem.js';
 import { colours, formatProblem } from './output.js';
 
 /** Loads the desired state and refuses to go on when it is invalid: no command acts on a model that does not validate. */
@@ -9,30 +9,21 @@ export async function loadValidModel(repo: string, ref?: string): Promise<LoadRe
   const result = await loadRepository(repo, ref);
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
-    const c = colours(process.stderr);
-    for (const p of errors.slice(0, 10)) process.stderr.write(`${formatProblem(p, c)}\n`);
-    if (errors.length > 10) process.stderr.write(`… and ${errors.length - 10} more\n`);
+    process.stderr.write(formatProblems(errors));
     throw new InvalidDesiredState(errors.length, { problems: errors });
   }
   return result;
 }
 
-export interface HostFilter {
-  host?: string[] | string;
-  system?: string;
-  ring?: string;
+/** The first ten problems, one per line, and how many more there are. */
+export function formatProblems(errors: Problem[]): string {
+  const c = colours(process.stderr);
+  const lines = errors.slice(0, 10).map((p) => `${formatProblem(p, c)}\n`);
+  if (errors.length > 10) lines.push(`… and ${errors.length - 10} more\n`);
+  return lines.join('');
 }
 
-/** The hosts a command acts on: every host, or those named, or one system's, or one ring's (filters combine). */
-export function selectHosts(model: Model, f: HostFilter): HostEntry[] {
-  const names = f.host === undefined ? [] : Array.isArray(f.host) ? f.host : [f.host];
-  for (const n of names) if (!model.hosts.has(n)) throw new UnknownObject('host', n, [...model.hosts.keys()]);
-  if (f.system && !model.systems.has(f.system)) throw new UnknownObject('system', f.system, [...model.systems.keys()]);
-  if (f.ring && !model.rings.some((r) => r.name === f.ring)) throw new UnknownObject('ring', f.ring, model.rings.map((r) => r.name));
-  return [...model.hosts.values()].filter(
-    (h) => (!names.length || names.includes(h.name)) && (!f.system || h.system === f.system) && (!f.ring || h.ring === f.ring),
-  );
-}
+export { selectHosts, type HostFilter } from '../model/select.js';
 
 /** A one-line progress indicator on stderr, only for people at a terminal; scripts see nothing. */
 export function progress(label: string): { update(done: number, total: number, note?: string): void; end(): void } {

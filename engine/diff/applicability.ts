@@ -1,3 +1,4 @@
+import { isInstalled } from '../facts/package-state.js';
 import type { Facts } from '../facts/types.js';
 import type { HostEntry, Model, Platform, RemediationEntry } from '../model/types.js';
 import { parseRange, satisfies, satisfiesOsVersion, schemeForOs, type Comparator } from '../versioning/index.js';
@@ -46,7 +47,7 @@ export function remediationApplies(r: RemediationEntry, host: HostEntry, facts: 
 type Installed = NonNullable<Facts['packages']>[string];
 
 function installed(p: Installed | undefined): Installed[] | undefined {
-  return p && (p.status === 'installed' || p.status === 'half-configured' || p.status === 'unpacked') ? [p] : undefined;
+  return isInstalled(p) ? [p!] : undefined;
 }
 
 const sourcesByModel = new WeakMap<Model, Set<string>>();

@@ -1,4 +1,5 @@
-import type { Facts, InstalledPackage } from '../facts/types.js';
+import { isBroken, isInstalled } from '../facts/package-state.js';
+import type { Facts } from '../facts/types.js';
 import { schemeForOs } from '../versioning/index.js';
 import { sha256 } from './requirements.js';
 import type { Finding, FindingKind, Requirement } from './types.js';
@@ -7,7 +8,7 @@ export type Verdict = { ok: true } | { finding: Omit<Finding, 'host' | 'origin' 
 
 /** The one "nothing to do" verdict, compared by identity. */
 export const OK: Verdict = { ok: true };
-const present = (p: InstalledPackage | undefined) => Boolean(p && p.status !== 'config-files' && p.status !== 'not-installed');
+const present = isInstalled;
 
 // Fleet-wide, the same finding key and message recur on thousands of hosts: keep one copy of each string.
 const interned = new Map<string, string>();
@@ -33,6 +34,13 @@ export function normaliseMode(mode: string): string {
 /** Judges one requirement against the facts; pure. */
 export function compareRequirement(req: Requirement, facts: Facts): Verdict {
   switch (req.type) {
+    case 'package-state': {
+      if (!facts.packages) return { unknown: 'installed packages could not be read' };
+      const pkg = facts.packages[req.name];
+      return isBroken(pkg)
+        ? found('package-broken', req.name, 'installed', `${pkg!.version} (${pkg!.status})`, `${req.name} ${pkg!.version} is ${pkg!.status} (dpkg --audit): a dpkg run was cut short; it does not count as installed`, req.unresolvable)
+        : OK;
+    }
     case 'package-present':
     case 'package-absent':
     case 'package-fixed': {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isBroken } from '../facts/package-state.js';
 import type { Facts } from '../facts/types.js';
 import { locateIn } from '../model/load.js';
 import { pointerJoin, type Provenance } from '../model/problem.js';
@@ -22,11 +23,27 @@ export function requirementsFor(model: Model, host: HostEntry, facts: Facts): Re
     for (const s of baseline.services) out.push({ type: 'service', unit: s.name, state: s.state, origin, source: s.source });
     for (const s of baseline.sysctl) out.push({ type: 'sysctl', key: s.key, value: s.value, origin, source: s.source });
     out.push({ type: 'reboot', origin, source: baseline.source });
+    out.push(...packageStateRequirements(model, facts, origin, baseline.source));
   }
   for (const r of candidateRemediations(model, facts)) {
     if (remediationApplies(r, host, facts, model).applies) out.push(...remediationRequirements(r, host, model));
   }
   return out;
+}
+
+/**
+ * Every package dpkg left in a broken state needs repair. The policy's `package_repair` decides whether plumb repairs
+ * it (`repair`, the default: `dpkg --configure -a`, then the transaction again) or only reports it (`report`); the
+ * requirement points at that policy line when there is one, else at the host's baseline.
+ */
+function packageStateRequirements(model: Model, facts: Facts, origin: Origin, fallback: Provenance): Requirement[] {
+  if (!facts.packages) return [];
+  const broken = Object.values(facts.packages).filter(isBroken);
+  if (!broken.length) return [];
+  const policy = model.policy;
+  const source = policy?.package_repair ? locateIn(model, policy.source.file, '/policy/package_repair') : fallback;
+  const unresolvable = policy?.package_repair === 'report' ? 'the policy says package_repair: report — repair it by hand (dpkg --configure -a), or set package_repair: repair' : undefined;
+  return broken.map((p) => ({ type: 'package-state' as const, name: p.name, unresolvable, origin, source }));
 }
 
 interface RemediationIndex {

@@ -17,7 +17,9 @@ export type RequirementBody =
   | { type: 'service'; unit: string; state: 'enabled' | 'disabled' | 'masked' }
   | { type: 'sysctl'; key: string; value: string }
   /** Every managed host should run what is installed: a pending reboot is reported (never performed). */
-  | { type: 'reboot' };
+  | { type: 'reboot' }
+  /** A package dpkg left half-installed, unpacked, half-configured or awaiting triggers must be repaired (the policy's package_repair). */
+  | { type: 'package-state'; name: string; unresolvable?: string };
 
 /** The closed set of ways a host can differ from its desired state. */
 export type FindingKind =
@@ -25,6 +27,7 @@ export type FindingKind =
   | 'package-version'
   | 'package-forbidden'
   | 'package-vulnerable'
+  | 'package-broken'
   | 'file-missing'
   | 'file-content'
   | 'file-mode'

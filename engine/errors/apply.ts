@@ -27,12 +27,13 @@ export class ArtifactMismatch extends PlumbError {
   }
 }
 
-/** Another reconcile or apply holds the repository's lock. */
+/** Another reconcile or apply holds the state directory's lease. */
 export class RunLocked extends PlumbError {
-  constructor(path: string, pid: number) {
-    super('E_LOCKED', `another plumb run (pid ${pid}) is acting on this repository`, {
-      hint: `wait for it to finish; if no such process exists, the lock ${path} is stale and is removed automatically on the next run`,
-      data: { path, pid },
+  constructor(path: string, holder?: { owner: { pid: number; hostname: string }; purpose: string; run?: string; acquiredAt: string; renewedAt: string; expiresAt: string }) {
+    const who = holder ? `pid ${holder.owner.pid} on ${holder.owner.hostname}, ${holder.purpose}${holder.run ? ` run ${holder.run}` : ''}, since ${holder.acquiredAt}, last heartbeat ${holder.renewedAt}` : 'unknown';
+    super('E_LOCKED', `another plumb run is acting on this repository (${who})`, {
+      hint: `wait for it to finish; a lease whose process is gone is taken over automatically, one held from another machine once it expires (${holder?.expiresAt ?? 'see'} ${path})`,
+      data: { path, pid: holder?.owner.pid, hostname: holder?.owner.hostname, run: holder?.run, expiresAt: holder?.expiresAt },
     });
   }
 }

@@ -36,6 +36,26 @@ export class SshConnectError extends PlumbError {
   }
 }
 
+/**
+ * The connection had been up and broke (a network cut, the host went away, keepalives unanswered): what a command
+ * sent before did on the host is unknown until plumb looks again. Not "cannot connect": the address was fine.
+ */
+export class SshConnectionLost extends PlumbError {
+  constructor(host: string, detail: string, opts: { cause?: unknown } = {}) {
+    super('E_SSH_LOST', `the connection to '${host}' was lost after it was up: ${detail}`, {
+      hint: 'a network cut or the host going away; what was running there is examined again when the host can be reached',
+      data: { host },
+      cause: opts.cause,
+    });
+  }
+}
+
+/** Whether an error says the transport to a host broke or timed out (the outcome of the command is unknown), not that the command failed. */
+export function isTransportLoss(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  return code === 'E_SSH_LOST' || code === 'E_SSH_CONNECT' || code === 'E_COMMAND_TIMEOUT';
+}
+
 /** No usable credential, or the server refused every one offered. */
 export class SshAuthError extends PlumbError {
   constructor(host: string, detail: string, hint?: string) {

@@ -1,7 +1,7 @@
-import type { ActionRecord, ActionResult, HostRecord, JournalEvent, RingRecord, RunRecord, RunStatus } from './types.js';
+import { E_INTERRUPTED, settleHost } from './settle.js';
+import type { ActionRecord, ActionResult, HostRecord, JournalEvent, RingRecord, RunRecord, RunStatus, Settlement } from './types.js';
 
-/** Error code of an action or host the run left unfinished: the next run re-gathers facts and decides afresh. */
-export const E_INTERRUPTED = 'E_INTERRUPTED';
+export { E_INTERRUPTED };
 
 type Pending = Omit<ActionRecord, 'result'> & { result?: ActionResult };
 
@@ -10,6 +10,8 @@ interface HostState {
   actions: Map<string, Pending>;
   applied: Set<string>;
   started: Set<string>;
+  /** The run's own re-gather of this host, applied once its actions have their results. */
+  settled?: Pick<Settlement, 'outcome' | 'actions'>;
 }
 
 /**
@@ -27,7 +29,8 @@ export function foldJournal(events: JournalEvent[], fallback: { id?: string } = 
   const hosts = new Map<string, HostState | HostRecord>();
   const rings: RingRecord[] = [];
   let run: Omit<RunRecord, 'hosts' | 'rings' | 'status'> | undefined;
-  let end: { status: RunStatus; at: string } | undefined;
+  let end: { status: RunStatus; at: string; reason?: string } | undefined;
+  const settles: Settlement[] = [];
 
   const hostOf = (i: number, e: { t: string; host: string }): HostState | undefined => {
     const h = hosts.get(e.host);
@@ -63,8 +66,26 @@ export function foldJournal(events: JournalEvent[], fallback: { id?: string } = 
       }
       case 'host-skipped':
         if (hosts.has(e.host)) anomalies.push(`event ${i}: host ${e.host} skipped after it was started (ignored)`);
-        else hosts.set(e.host, { host: e.host, system: e.system, ring: e.ring, status: 'skipped', skipReason: e.reason, packagesBefore: {}, actions: [], endedAt: e.at });
+        else hosts.set(e.host, { host: e.host, system: e.system, ring: e.ring, status: 'skipped', skipReason: e.reason, packagesBefore: {}, actions: [], endedAt: e.at, ...(e.failure ? { error: { ...e.failure } } : {}) });
         break;
+      case 'txn': {
+        const h = hostOf(i, e);
+        if (!h) break;
+        const txns = (h.rec.txns ??= []);
+        const at = txns.findIndex((x) => x.dir === e.txn.dir);
+        if (at >= 0) txns[at] = { ...txns[at], ...e.txn };
+        else txns.push({ ...e.txn });
+        break;
+      }
+      case 'settled': {
+        if (e.run && e.run !== (run?.id ?? fallback.id)) {
+          settles.push({ run: e.run, host: e.host, outcome: structuredClone(e.outcome), actions: structuredClone(e.actions) });
+          break;
+        }
+        const h = hostOf(i, e);
+        if (h) h.settled = { outcome: structuredClone(e.outcome), actions: structuredClone(e.actions) };
+        break;
+      }
       case 'backup': {
         const h = hostOf(i, e);
         if (h) h.rec.backup = e.backup;
@@ -132,7 +153,7 @@ export function foldJournal(events: JournalEvent[], fallback: { id?: string } = 
       }
       case 'run-end':
         if (end) anomalies.push(`event ${i}: a second run-end (ignored)`);
-        else end = { status: e.status, at: e.at };
+        else end = { status: e.status, at: e.at, reason: e.reason };
         break;
       default:
         anomalies.push(`event ${i}: unknown event type ${String((e as { t: unknown }).t)}`);
@@ -143,9 +164,20 @@ export function foldJournal(events: JournalEvent[], fallback: { id?: string } = 
     anomalies.unshift('the run-start event is missing: the kind, desired-state commit, approvals and operator of this run are unknown');
     run = { id: fallback.id ?? 'unknown', kind: 'apply', startedAt: events.find((e) => e.at)?.at ?? '1970-01-01T00:00:00.000Z', commit: null, approvals: [], operator: { user: 'unknown', hostname: 'unknown' } };
   }
-  const cause = end ? `the run ended (${end.status})` : 'the run was interrupted (the engine stopped: a crash, a kill or a power loss)';
-  const record: RunRecord = { ...run, status: end?.status ?? 'interrupted', rings, hosts: [...hosts.values()].map((h) => ('rec' in h ? finishHost(h, cause) : h)) };
+  const cause = end ? `the run ended (${end.status}${end.reason ? `: ${end.reason}` : ''})` : 'the run was interrupted (the engine stopped: a crash, a kill or a power loss)';
+  const record: RunRecord = {
+    ...run,
+    status: end?.status ?? 'interrupted',
+    rings,
+    hosts: [...hosts.values()].map((h) => {
+      if (!('rec' in h)) return h;
+      const done = finishHost(h, cause);
+      return h.settled ? settleHost(done, h.settled) : done;
+    }),
+  };
   if (end) record.endedAt = end.at;
+  if (end?.reason) record.stopReason = end.reason;
+  if (settles.length) record.settles = settles;
   if (anomalies.length) record.anomalies = anomalies;
   return record;
 }

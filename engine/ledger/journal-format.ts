@@ -28,7 +28,7 @@ export interface ParsedJournal {
   owner?: JournalOwner;
 }
 
-const EVENT_TYPES = new Set(['run-start', 'host-start', 'backup', 'action-start', 'action-applied', 'action-failed', 'action-skipped', 'host-restored', 'host-skipped', 'verified', 'host-end', 'ring', 'run-end']);
+const EVENT_TYPES = new Set(['run-start', 'host-start', 'backup', 'action-start', 'action-applied', 'action-failed', 'action-skipped', 'host-restored', 'host-skipped', 'txn', 'settled', 'verified', 'host-end', 'ring', 'run-end']);
 
 /**
  * Reads a journal, checking the chain line by line. Nothing that parses is dropped: a broken chain is reported in

@@ -105,9 +105,9 @@ export class Journal {
    * Ends the run: appends run-end, folds, commits to the ledger, and removes the journal only once the commit is
    * durable. If the commit fails the journal stays, and the next run's recoverJournals() commits it.
    */
-  async finish(status: RunStatus): Promise<{ commit: string; record: RunRecord }> {
+  async finish(status: RunStatus, reason?: string): Promise<{ commit: string; record: RunRecord }> {
     if (this.fd === null) throw new JournalClosed(this.runId, 'is already finished');
-    this.append({ t: 'run-end', at: new Date().toISOString(), status });
+    this.append({ t: 'run-end', at: new Date().toISOString(), status, ...(reason ? { reason } : {}) });
     fs.closeSync(this.fd);
     this.fd = null;
     const record = foldJournal(this.events, { id: this.runId });

@@ -6,6 +6,7 @@ import { parseRun } from './record-file.js';
 import { readRef } from './ref-update.js';
 import { ensureStateDir, locateRepo, writeFileAtomic, type LedgerRepo } from './repo.js';
 import { isRunId } from './run-id.js';
+import { overlaySettlements } from './settle.js';
 import { LEDGER_REF, type RunRecord } from './types.js';
 
 export interface LedgerEntry {
@@ -18,11 +19,14 @@ export interface LedgerEntry {
 export interface Ledger {
   /** The ledger ref's commit, null when no run has been recorded yet. */
   tip: string | null;
-  /** Every run on the ledger, oldest first (by run id, i.e. start time). */
+  /**
+   * Every run on the ledger in ledger order: the order of the commits that added them, oldest first. Not by start
+   * time: a controller whose clock ran ahead must not put its run above later ones.
+   */
   entries: LedgerEntry[];
 }
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const CACHE_FILE = 'ledger-runs.json';
 
 interface CacheDoc {
@@ -30,6 +34,8 @@ interface CacheDoc {
   tip: string;
   /** Tree oid of every folder read, by path: a folder whose oid did not change holds the same runs. */
   dirs: Record<string, string>;
+  /** Record paths in the order their commits were made (first parent from the tip). */
+  order: string[];
   entries: LedgerEntry[];
 }
 
@@ -74,17 +80,45 @@ export async function readLedger(repoRoot: string): Promise<Ledger> {
       // Anything else does not belong on the ledger; `plumb history --verify` reports it.
     }
   };
+  let order: string[];
   try {
     walk('', parseCommit(objects.expect(tip, 'commit')).tree, 0);
+    order = commitOrder(objects, tip, cached);
   } catch (e) {
     if (e instanceof LedgerCorrupt) throw e;
     throw new LedgerCorrupt(`cannot read the ledger at ${tip.slice(0, 12)}: ${(e as Error).message}`, { tip }, e);
   } finally {
     objects.close();
   }
-  entries.sort((a, b) => (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0));
-  saveCache(repo, { v: CACHE_VERSION, tip, dirs, entries });
+  const position = new Map(order.map((p, i) => [p, i]));
+  // A file no commit names (a hand-made commit; --verify reports it) goes last, by id.
+  const pos = (e: LedgerEntry) => position.get(e.path) ?? Number.MAX_SAFE_INTEGER;
+  entries.sort((a, b) => pos(a) - pos(b) || (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0));
+  saveCache(repo, { v: CACHE_VERSION, tip, dirs, order, entries });
   return { tip, entries };
+}
+
+/**
+ * The record paths in commit order, oldest first: the `Plumb-Record:` trailer of each commit along the first parent
+ * from the tip, down to the tip the cache knew (whose order it holds) or the first commit.
+ */
+function commitOrder(objects: ObjectReader, tip: string, cached: CacheDoc | undefined): string[] {
+  const newer: string[] = [];
+  let known: string[] = [];
+  const seen = new Set<string>();
+  for (let at: string | undefined = tip; at; ) {
+    if (cached && at === cached.tip) {
+      known = cached.order;
+      break;
+    }
+    if (seen.has(at)) throw new LedgerCorrupt(`the ledger's history loops at ${at.slice(0, 12)}`, { tip });
+    seen.add(at);
+    const c = parseCommit(objects.expect(at, 'commit'));
+    const m = /^Plumb-Record: (\S+)$/m.exec(c.message);
+    if (m) newer.push(m[1]!);
+    at = c.parents[0];
+  }
+  return [...known, ...newer.reverse()];
 }
 
 export interface ReadRunsOptions {
@@ -94,11 +128,14 @@ export interface ReadRunsOptions {
   since?: string;
 }
 
-/** Every run on the ledger, oldest first, optionally for one host and from a point in time. */
+/**
+ * Every run on the ledger, in ledger order (oldest first), optionally for one host and from a point in time, with the
+ * outcomes later runs settled laid over the runs they concern (ledger/settle.ts).
+ */
 export async function readRuns(repoRoot: string, opts: ReadRunsOptions = {}): Promise<RunRecord[]> {
   const since = opts.since === undefined ? undefined : sinceFilter(opts.since);
   const runs: RunRecord[] = [];
-  for (const { run } of (await readLedger(repoRoot)).entries) {
+  for (const run of overlaySettlements((await readLedger(repoRoot)).entries.map((e) => e.run))) {
     if (since && !since(run)) continue;
     if (opts.host === undefined) runs.push(run);
     else {
@@ -123,6 +160,7 @@ function loadCache(repo: LedgerRepo): CacheDoc | undefined {
     const sane =
       doc?.v === CACHE_VERSION &&
       typeof doc.tip === 'string' &&
+      Array.isArray(doc.order) &&
       doc.dirs !== null &&
       typeof doc.dirs === 'object' &&
       Array.isArray(doc.entries) &&

@@ -3,9 +3,9 @@ import type { ActionRecord, HostRecord, RunRecord } from './types.js';
 
 // Field order of the stored JSON: the declaration order of the record types, so a file reads top-down like the
 // run went. Any key not listed (a field added later) follows in alphabetical order; nested maps are sorted.
-const RUN_KEYS = ['id', 'kind', 'status', 'recovered', 'startedAt', 'endedAt', 'commit', 'ref', 'factsDigest', 'approvals', 'operator', 'rollbackOf', 'rings', 'hosts', 'journal', 'anomalies'];
-const HOST_KEYS = ['host', 'system', 'ring', 'status', 'skipReason', 'backup', 'packagesBefore', 'packagesAfter', 'factsDigestBefore', 'factsDigestAfter', 'actions', 'startedAt', 'endedAt', 'error'];
-const ACTION_KEYS = ['id', 'type', 'params', 'finding', 'findingKind', 'origin', 'source', 'approval', 'before', 'after', 'result', 'regression', 'startedAt', 'appliedAt', 'verifiedAt', 'error', 'skipReason'];
+const RUN_KEYS = ['id', 'kind', 'status', 'recovered', 'startedAt', 'endedAt', 'commit', 'ref', 'factsDigest', 'approvals', 'operator', 'rollbackOf', 'stopReason', 'rings', 'hosts', 'settles', 'journal', 'anomalies'];
+const HOST_KEYS = ['host', 'system', 'ring', 'status', 'skipReason', 'backup', 'packagesBefore', 'packagesAfter', 'factsDigestBefore', 'factsDigestAfter', 'actions', 'startedAt', 'endedAt', 'error', 'txns', 'outcome'];
+const ACTION_KEYS = ['id', 'type', 'params', 'finding', 'findingKind', 'origin', 'source', 'approval', 'before', 'after', 'result', 'regression', 'startedAt', 'appliedAt', 'verifiedAt', 'error', 'skipReason', 'observed', 'settledIn'];
 const RING_KEYS = ['ring', 'status', 'reason', 'failed', 'attempted', 'emergency'];
 const SEAL_KEYS = ['events', 'head', 'status', 'torn', 'problems'];
 

@@ -9,7 +9,8 @@ import type { ActionBody, ApprovalRef } from '../plan/action.js';
 export const LEDGER_REF = 'refs/plumbline/ledger';
 
 export type RunKind = 'apply' | 'reconcile' | 'rollback' | 'rehearse';
-export type RunStatus = 'completed' | 'halted' | 'failed' | 'interrupted';
+/** stopped: SIGINT/SIGTERM; the work in flight was finished (or, after a second signal, left to the host) and recorded. */
+export type RunStatus = 'completed' | 'halted' | 'failed' | 'interrupted' | 'stopped';
 
 export type ActionResult =
   /** Applied, and the re-gathered facts no longer show its finding. */
@@ -44,6 +45,47 @@ export interface ActionRecord {
   verifiedAt?: string;
   error?: { code: string; message: string };
   skipReason?: string;
+  /** What a re-gather found on the host for this action's subject when its outcome had been uncertain (engine/apply/settle.ts). */
+  observed?: Observation;
+  /** The later run that re-gathered the host and recorded this action's real outcome. */
+  settledIn?: string;
+}
+
+/**
+ * What the host showed for an action's subject when plumb looked again: the state the action intended (`after`),
+ * the state before it (`before`), something else (`other`), or nothing could be seen (`unknown`, with why).
+ */
+export interface Observation {
+  state: 'after' | 'before' | 'other' | 'unknown';
+  /** The value seen, in the terms of the action's before/after (a version, a mode, sha256:…, a state). */
+  value?: string | null;
+  why?: string;
+  at: string;
+}
+
+/** The truth about a host whose outcome had been uncertain: what a re-gather showed, compared with what the run intended. */
+export interface HostOutcome {
+  /**
+   * applied: every attempted action's change is on the host; restored: the host shows the state before the run (a
+   * restore was done); unchanged: before state, nothing had taken effect; partial: some changes are on the host (named
+   * in `applied`); unknown: the host could not be examined (why in `reason`).
+   */
+  state: 'applied' | 'restored' | 'unchanged' | 'partial' | 'unknown';
+  applied?: string[];
+  reason?: string;
+  at: string;
+  /** Set when a later run recorded it (at its first contact with the host). */
+  settledIn?: string;
+}
+
+/** A package transaction (or its restore) run on the host under plumb's detached supervisor, in the host-side journal. */
+export interface HostTransaction {
+  step: 'packages' | 'restore';
+  /** Its folder on the host: /var/lib/plumbline/txn/<run>.<step>. */
+  dir: string;
+  startedAt: string;
+  /** Exit status as the host-side journal recorded it; absent while unknown. */
+  code?: number;
 }
 
 export interface HostRecord {
@@ -64,6 +106,10 @@ export interface HostRecord {
   startedAt?: string;
   endedAt?: string;
   error?: { code: string; message: string };
+  /** Package transactions run on the host under its supervisor. */
+  txns?: HostTransaction[];
+  /** Set when the outcome needed a re-gather to be known (a failure, a cut, a kill, a restore): what it showed. */
+  outcome?: HostOutcome;
 }
 
 export interface RingRecord {
@@ -101,6 +147,19 @@ export interface RunRecord {
   journal?: JournalSeal;
   /** Events the fold could not place (an action the host never announced, a second run-start …): a writer bug or a damaged journal. */
   anomalies?: string[];
+  /** Why the run stopped early (a signal), when it did. */
+  stopReason?: string;
+  /** Outcomes of earlier runs' hosts that this run re-gathered at its first contact and recorded (readers overlay them, ledger/settle.ts). */
+  settles?: Settlement[];
+}
+
+/** The recorded truth about one host of an earlier run (or of this run, in its journal). */
+export interface Settlement {
+  /** The run whose actions these are. */
+  run: string;
+  host: string;
+  outcome: HostOutcome;
+  actions: Array<{ id: string; observed: Observation }>;
 }
 
 /** What a record says about its journal, so that the commit vouches for the exact lines it was folded from. */
@@ -130,8 +189,12 @@ export type JournalEvent =
   | { t: 'action-failed'; at: string; host: string; action: string; error: { code: string; message: string } }
   | { t: 'action-skipped'; at: string; host: string; action: string; reason: string }
   | { t: 'host-restored'; at: string; host: string; actions: string[] }
-  | { t: 'host-skipped'; at: string; host: string; system: string; ring: string; reason: string }
+  /** `failure`: the host was meant to change and could not be reached or prepared: it counts against its ring's threshold. */
+  | { t: 'host-skipped'; at: string; host: string; system: string; ring: string; reason: string; failure?: { code: string; message: string } }
+  | { t: 'txn'; at: string; host: string; txn: HostTransaction }
+  /** The truth after a re-gather; `run` names an earlier run when this run settles that run's host at first contact. */
+  | { t: 'settled'; at: string; host: string; run?: string; outcome: HostOutcome; actions: Array<{ id: string; observed: Observation }> }
   | { t: 'verified'; at: string; host: string; verified: string[]; unverified: string[]; packagesAfter?: Record<string, string | null>; factsDigestAfter?: string }
   | { t: 'host-end'; at: string; host: string; status: HostRecord['status']; error?: { code: string; message: string } }
   | { t: 'ring'; at: string; ring: RingRecord }
-  | { t: 'run-end'; at: string; status: RunStatus };
+  | { t: 'run-end'; at: string; status: RunStatus; reason?: string };

@@ -643,6 +643,10 @@ kev_catalog?: string
  */
 kev_due_dates?: boolean
 /**
+ * A package dpkg left half-installed, unpacked, half-configured or with triggers awaiting or pending (dpkg --audit) is a finding of its own, never counted as installed. repair (default): plumb runs `dpkg --configure -a`, then the host's package transaction again, approved by this policy like a baseline change; report: the finding is shown as unresolvable, for a person to repair.
+ */
+package_repair?: ("repair" | "report")
+/**
  * The internal package mirrors hosts install from (SP 800-40 2.8). `plumb vulns` reads their signed indexes to tell whether a fix is available, and `plumb propose` takes the fixed binary versions from them.
  * 
  * @maxItems 64

@@ -6,6 +6,8 @@ import type { FindingKind, Origin } from '../diff/types.js';
  * transaction; everything else runs after it in the order of ACTION_ORDER.
  */
 export type ActionBody =
+  /** `dpkg --configure -a` for a package dpkg left in a broken state; runs first in the host's package transaction. */
+  | { type: 'package-repair'; name: string; state: string }
   | { type: 'package-install'; name: string; version?: string; minVersion?: string; upgrade: boolean }
   | { type: 'package-remove'; name: string }
   | { type: 'file-write'; path: string; content: string; sha256: string; mode?: string; owner?: string; group?: string }
@@ -18,6 +20,7 @@ export type ActionBody =
 export type ActionType = ActionBody['type'];
 
 export const ACTION_ORDER: readonly ActionType[] = [
+  'package-repair',
   'package-remove',
   'package-install',
   'file-write',
@@ -62,8 +65,9 @@ export interface ActionMeta {
   regression?: { run: string; verifiedAt: string };
 }
 
-export function isPackageAction<T extends ActionBody>(a: T): a is Extract<T, { type: 'package-install' | 'package-remove' }> {
-  return a.type === 'package-install' || a.type === 'package-remove';
+/** Actions that run in the host's one package transaction (repair first, then installs and removals together). */
+export function isPackageAction<T extends ActionBody>(a: T): a is Extract<T, { type: 'package-install' | 'package-remove' | 'package-repair' }> {
+  return a.type === 'package-install' || a.type === 'package-remove' || a.type === 'package-repair';
 }
 
 export function isConfigurationAction(a: ActionBody): boolean {

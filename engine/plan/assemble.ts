@@ -96,7 +96,7 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
     if (!body) continue;
     // An administrator's `apt-mark hold` is a decision plumb does not override: it would make apt refuse the
     // whole transaction anyway. The finding is shown as unresolvable, with how to proceed.
-    if ((body.type === 'package-install' || body.type === 'package-remove') && facts.held?.includes(body.name)) {
+    if ((body.type === 'package-install' || body.type === 'package-remove' || body.type === 'package-repair') && facts.held?.includes(body.name)) {
       out.unresolvable.push({ finding: f.key, message: f.message, why: `${body.name} is held on the host (apt-mark hold); release the hold or record an exception`, source: formatProvenance(f.source) });
       continue;
     }
@@ -128,6 +128,8 @@ export function actionFor(f: Finding): ActionBody | null {
       return { type: 'package-install', name: r.name, version: r.version, upgrade: true };
     case 'package-forbidden':
       return r.type === 'package-absent' ? { type: 'package-remove', name: r.name } : null;
+    case 'package-broken':
+      return r.type === 'package-state' ? { type: 'package-repair', name: r.name, state: f.actual ?? 'broken' } : null;
     case 'file-missing':
     case 'file-content':
       if (r.type !== 'file' || r.content === undefined) return null;
@@ -153,7 +155,7 @@ function dedupe(actions: UnnumberedAction[]): UnnumberedAction[] {
   const seen = new Map<string, number>();
   for (const a of actions) {
     if (a.type === 'file-attributes' && written.has(a.path)) continue;
-    const key = a.type === 'file-attributes' ? `${a.type}:${a.path}` : a.type === 'package-install' || a.type === 'package-remove' ? `pkg:${a.name}` : null;
+    const key = a.type === 'file-attributes' ? `${a.type}:${a.path}` : a.type === 'package-install' || a.type === 'package-remove' ? `pkg:${a.name}` : a.type === 'package-repair' ? `repair:${a.name}` : null;
     if (key && seen.has(key)) {
       const i = seen.get(key)!;
       const prev = out[i]!;
@@ -191,6 +193,7 @@ export function summarize(hosts: PlanHost[]): PlanSummary {
     upgrades: all.filter((a) => a.type === 'package-install' && a.upgrade).length,
     installs: all.filter((a) => a.type === 'package-install' && !a.upgrade).length,
     removals: all.filter((a) => a.type === 'package-remove').length,
+    repairs: all.filter((a) => a.type === 'package-repair').length,
     configuration: all.filter((a) => isConfigurationAction(a)).length,
     reboots: all.filter((a) => a.type === 'reboot-notify').length,
     awaitingApproval: hosts.reduce((n, h) => n + h.awaiting.length, 0),

@@ -55,6 +55,8 @@ export interface PlanSummary {
   upgrades: number;
   installs: number;
   removals: number;
+  /** Packages dpkg left in a broken state, repaired with dpkg --configure -a. */
+  repairs?: number;
   configuration: number;
   reboots: number;
   awaitingApproval: number;

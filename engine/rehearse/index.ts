@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { executePlan, type LedgerPort } from '../apply/run.js';
+import { executePlan, type LedgerPort } from '../reconcile/execute.js';
 import { diffHost } from '../diff/index.js';
 import { UnknownObject, PlumbError } from '../errors/index.js';
 import { factsDigest } from '../facts/digest.js';
@@ -155,8 +155,8 @@ function memoryLedger(): LedgerPort {
       const events: JournalEvent[] = [start];
       return {
         append: (e: JournalEvent) => void events.push(e),
-        finish: async (status) => {
-          events.push({ t: 'run-end', at: new Date().toISOString(), status });
+        finish: async (status, reason) => {
+          events.push({ t: 'run-end', at: new Date().toISOString(), status, ...(reason ? { reason } : {}) });
           return { commit: '', record: foldJournal(events) as RunRecord };
         },
       };

@@ -2,3 +2,6 @@
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Per command: package installs can take minutes. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 600_000;
+/** A keepalive every 15 s; 4 unanswered ones (about a minute of silence) and the connection counts as lost. */
+export const DEFAULT_KEEPALIVE_INTERVAL_MS = 15_000;
+export const DEFAULT_KEEPALIVE_COUNT_MAX = 4;

@@ -38,6 +38,9 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Per command, unless exec() says otherwise; default 10 min (package installs are slow). */
   commandTimeoutMs?: number;
+  /** SSH keepalive interval (default 15 s) and how many may go unanswered (default 4) before the connection counts as lost. */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
   /** Login user when the host names none; default root. */
   user?: string;
   /** There is no trust on first use: host keys are pinned in the inventory (`plumb hosts trust`). */

@@ -26,6 +26,17 @@ export class TransportPool {
     return t;
   }
 
+  /**
+   * Drops a host's connection, dead or alive, and connects anew: after a cut, the old connection is kept by nobody
+   * and the next `get` waits for a fresh one.
+   */
+  async reconnect(host: HostEntry): Promise<Transport> {
+    const old = this.open.get(host.name);
+    this.open.delete(host.name);
+    if (old) void old.then((x) => x.close()).catch(() => undefined);
+    return this.get(host);
+  }
+
   /** Closes one host's connection (after its last command), so long runs do not hold idle sessions. */
   async release(name: string): Promise<void> {
     const t = this.open.get(name);

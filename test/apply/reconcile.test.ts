@@ -10,6 +10,8 @@ import { approval, Org, remediation } from '../support/org.js';
  * built CLI. Each test builds on the state the previous one left, like successive scheduled runs.
  */
 describeLabMachine('reconcile on real lab hosts', () => {
+  // Named per process: a concurrent run of this file on the same machine makes its own lab.
+  const name = `apply${process.pid}`;
   let lab: LabInfo;
   let org: Org;
   let mirror: MirrorInfo;
@@ -21,13 +23,13 @@ describeLabMachine('reconcile on real lab hosts', () => {
   };
 
   beforeAll(async () => {
-    lab = await labUp({ name: 'apply', hosts: 4, rings: 'pilot=2,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
+    lab = await labUp({ name, hosts: 4, rings: 'pilot=2,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
     mirror = lab.mirror;
     org = new Org(`${lab.stateDir}/inventory.yaml`);
   }, 20 * 60_000);
   afterAll(async () => {
     org?.cleanup();
-    if (lab) await labDown({ name: 'apply' });
+    if (lab) await labDown({ name });
   });
 
   it('brings drifted hosts to their baseline, installs approved security updates, and leaves unapproved ones alone', async () => {
@@ -77,9 +79,9 @@ describeLabMachine('reconcile on real lab hosts', () => {
 
   it('rolls a host back to before a run, as a recorded run of its own', async () => {
     const runs = await readRuns(org.dir);
-    const first = runs.find((r) => r.hosts.some((h) => h.host === 'apply-1' && h.actions.some((a) => a.finding === 'package-forbidden:telnetd')))!;
-    const before = first.hosts.find((h) => h.host === 'apply-1')!;
-    const r = org.plumb('rollback', 'apply-1', '--run', first.id, '--yes');
+    const first = runs.find((r) => r.hosts.some((h) => h.host === `${name}-1` && h.actions.some((a) => a.finding === 'package-forbidden:telnetd')))!;
+    const before = first.hosts.find((h) => h.host === `${name}-1`)!;
+    const r = org.plumb('rollback', `${name}-1`, '--run', first.id, '--yes');
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(await version(1, 'libssl3')).toBe(before.packagesBefore.libssl3);
     expect((await on(1, 'stat -c %a /etc/shadow')).trim()).toBe('644'); // the file as the run found it
@@ -87,10 +89,10 @@ describeLabMachine('reconcile on real lab hosts', () => {
     const last = (await readRuns(org.dir)).at(-1)!;
     expect(last).toMatchObject({ kind: 'rollback', rollbackOf: first.id, status: 'completed' });
     // A deliberate rollback is not a regression: the next plan simply wants the patch again.
-    expect(org.plumb('plan', '--ref', 'main', '--host', 'apply-1').stdout).not.toMatch(/REGRESSION/);
+    expect(org.plumb('plan', '--ref', 'main', '--host', `${name}-1`).stdout).not.toMatch(/REGRESSION/);
     // Fixed again, the same run can no longer be rolled back blindly: a later run changed the host.
     expect(org.plumb('reconcile', '--ref', 'main').code).toBe(2);
-    const refused = org.plumb('rollback', 'apply-1', '--run', first.id, '--yes');
+    const refused = org.plumb('rollback', `${name}-1`, '--run', first.id, '--yes');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/later run/);
   });
@@ -114,7 +116,7 @@ describeLabMachine('reconcile on real lab hosts', () => {
   it('restores a host whose package postinst fails, records it, and halts the next ring at the failure threshold', async () => {
     org
       .write('baselines/lab-broken.yaml', 'name: lab-broken\nextends: debian-12-server\npackages:\n  required:\n    - { name: plumb-broken }\n')
-      .write('inventory/lab.yaml', readFileSync(`${org.dir}/inventory/lab.yaml`, 'utf8').replace(/(name: apply-1\n(?:.*\n)*?\s+baseline: )debian-12-server/, '$1lab-broken'));
+      .write('inventory/lab.yaml', readFileSync(`${org.dir}/inventory/lab.yaml`, 'utf8').replace(new RegExp(`(name: ${name}-1\\n(?:.*\\n)*?\\s+baseline: )debian-12-server`), '$1lab-broken'));
     org.commit('apply-1 gets a package whose postinst fails');
     const sshdBefore = await on(1, 'sha256sum /etc/ssh/sshd_config');
     await on(1, 'chmod 0600 /etc/shadow'); // a change the same host would also make, to see it restored
@@ -132,12 +134,12 @@ describeLabMachine('reconcile on real lab hosts', () => {
 
     const run = (await readRuns(org.dir)).at(-1)!;
     expect(run.status).toBe('halted');
-    const h1 = run.hosts.find((h) => h.host === 'apply-1')!;
+    const h1 = run.hosts.find((h) => h.host === `${name}-1`)!;
     expect(h1.status).toBe('restored');
     expect(h1.actions.find((a) => a.finding === 'package-missing:plumb-broken')).toMatchObject({ result: 'failed', error: { code: 'E_ACTION_FAILED' } });
-    expect(run.hosts.find((h) => h.host === 'apply-2')!.status).toBe('changed');
+    expect(run.hosts.find((h) => h.host === `${name}-2`)!.status).toBe('changed');
     expect(run.rings.find((x) => x.ring === 'broad')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/halted/) });
-    expect(run.hosts.find((h) => h.host === 'apply-3')).toMatchObject({ status: 'skipped', skipReason: expect.stringMatching(/halted/) });
+    expect(run.hosts.find((h) => h.host === `${name}-3`)).toMatchObject({ status: 'skipped', skipReason: expect.stringMatching(/halted/) });
 
     // Take the broken requirement back out; the next run finishes the rollout.
     org.write('inventory/lab.yaml', readFileSync(`${org.dir}/inventory/lab.yaml`, 'utf8').replace('baseline: lab-broken', 'baseline: debian-12-server')).remove('baselines/lab-broken.yaml');
@@ -152,10 +154,10 @@ describeLabMachine('reconcile on real lab hosts', () => {
     expect([0, 2]).toContain(org.plumb('reconcile', '--ref', 'main').code); // whatever was left is done
     expect(await version(1, 'libssl3')).toBe(ssl.fixedVersion);
     await on(1, `apt-get -q -y --allow-downgrades install libssl3=${ssl.imageVersion} >/dev/null 2>&1; chmod 0644 /etc/issue.net`);
-    const plan = org.plumb('plan', '--ref', 'main', '--host', 'apply-1');
+    const plan = org.plumb('plan', '--ref', 'main', '--host', `${name}-1`);
     expect(plan.stdout).toMatch(/upgrade libssl3 .* REGRESSION: verified fixed by run \S+/);
     expect(plan.stdout).toMatch(/Plan: .*1 regression/);
-    const json = JSON.parse(org.plumb('plan', '--ref', 'main', '--host', 'apply-1', '--json').stdout) as { hosts: Array<{ actions: Array<{ finding: string; regression?: unknown }> }> };
+    const json = JSON.parse(org.plumb('plan', '--ref', 'main', '--host', `${name}-1`, '--json').stdout) as { hosts: Array<{ actions: Array<{ finding: string; regression?: unknown }> }> };
     const actions = json.hosts[0]!.actions;
     expect(actions.find((a) => a.finding === 'package-vulnerable:libssl3')!.regression).toBeTruthy();
   });

@@ -10,6 +10,7 @@ import { serveGit } from '../support/git-http.js';
 import { CLI, Org } from '../support/org.js';
 
 describeLabMachine('reconcile from a smart-HTTP remote, and surviving kill -9', () => {
+  const name = `crash${process.pid}`;
   let lab: LabInfo;
   let org: Org;
   let server: Awaited<ReturnType<typeof serveGit>>;
@@ -18,7 +19,7 @@ describeLabMachine('reconcile from a smart-HTTP remote, and surviving kill -9', 
   const on = (i: number, s: string) => onHost(lab, lab.hosts[i - 1]!, s);
 
   beforeAll(async () => {
-    lab = await labUp({ name: 'crash', hosts: 3, rings: 'pilot=1,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
+    lab = await labUp({ name, hosts: 3, rings: 'pilot=1,broad', system: 'intranet', replace: true, owner: `test-${process.pid}` });
     org = new Org(`${lab.stateDir}/inventory.yaml`);
     execFileSync('git', ['clone', '-q', '--bare', org.dir, join(bare, 'desired-state.git')]);
     server = await serveGit(bare);
@@ -28,7 +29,7 @@ describeLabMachine('reconcile from a smart-HTTP remote, and surviving kill -9', 
     org?.cleanup();
     rmSync(bare, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
-    if (lab) await labDown({ name: 'crash' });
+    if (lab) await labDown({ name });
   });
 
   const plumb = (...args: string[]) => {

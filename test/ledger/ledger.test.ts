@@ -118,7 +118,10 @@ describe('the ledger in a real git repository', () => {
     const many = Array.from({ length: 12 }, (_, i) => `20261125T1430${String(i).padStart(2, '0')}Z-${String(i).padStart(6, '0')}`);
     await Promise.all(many.map((id) => record(repo, id, 25)));
     const runs = await readRuns(repo);
-    expect(runs.map((r) => r.id)).toEqual(many);
+    expect(runs.map((r) => r.id).sort()).toEqual(many);
+    // Ledger order is the order the commits were made in (racing writers finish in any order), not the ids' order.
+    const committed = gitOk(repo, ['log', '--reverse', '--format=%(trailers:key=Plumb-Run,valueonly)', LEDGER_REF]).split('\n').filter(Boolean);
+    expect(runs.map((r) => r.id)).toEqual(committed);
     expect(gitOk(repo, ['rev-list', '--count', LEDGER_REF]).trim()).toBe('12');
     expect(await verifyLedger(repo)).toMatchObject({ ok: true, commits: 12, runs: 12 });
   });

@@ -1,7 +1,7 @@
 import type { ActionRecord, JournalEvent } from '../../engine/ledger/types.js';
 
 /**
- * A run as engine/apply journals it (same event order as apply/host.ts and apply/run.ts): two pilot hosts, one
+ * A run as the engine journals it (same event order as apply/host.ts and reconcile/execute.ts; older journals also have host-restored): two pilot hosts, one
  * changed and verified, one whose second action failed and was restored, and a broad host outside its window.
  */
 export function sampleJournal(o: { id?: string; start?: Date; commit?: string; status?: 'completed' | 'halted' } = {}): JournalEvent[] {

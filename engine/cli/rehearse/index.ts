@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { lazy } from '../lazy.js';
+import { renderRehearsal, rehearse } from '../../rehearse/index.js';
+import { loadValidModel } from '../common.js';
+import { colours, printJson } from '../output.js';
+import { globals } from '../program.js';
 
 export function registerRehearse(program: Command): void {
   program
@@ -22,5 +25,13 @@ Exit codes: 0 passed, 1 failed or could not run.
 Example:
   plumb rehearse PLB-2026-0001 --ref pr/1184 > rehearsal.md`,
     )
-    .action(lazy(() => import('./action.js'), 'rehearseAction'));
+    .action(async (id: string, opts: { ref?: string; keep?: boolean; json?: boolean }, cmd: Command) => {
+      const { repo } = globals(cmd);
+      const { model } = await loadValidModel(repo, opts.ref);
+      const c = colours(process.stderr);
+      const verdict = await rehearse({ repo, model, remediationId: id, keep: opts.keep, onStep: (m) => process.stderr.write(c.dim(`… ${m}\n`)) });
+      if (opts.json) printJson(verdict);
+      else process.stdout.write(renderRehearsal(verdict));
+      process.exitCode = verdict.passed ? 0 : 1;
+    });
 }

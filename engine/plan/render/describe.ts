@@ -8,6 +8,8 @@ export function describeAction(a: PlannedAction): { sign: string; text: string }
       return { sign: '↑', text: `upgrade ${a.name} ${a.before ?? '?'} → ${a.version ?? (a.minVersion ? `>= ${a.minVersion}` : 'latest')}` };
     case 'package-remove':
       return { sign: '-', text: `remove ${a.name} ${a.before ?? ''}`.trim() };
+    case 'package-repair':
+      return { sign: '!', text: `repair ${a.name} ${a.state} (dpkg --configure -a, then the package transaction again)` };
     case 'file-write':
       return { sign: '~', text: `${a.findingKind === 'file-missing' ? 'create' : 'rewrite'} ${a.path}${a.mode ? ` (${a.mode}${a.owner ? ` ${a.owner}:${a.group ?? a.owner}` : ''})` : ''}` };
     case 'file-attributes':

@@ -43,7 +43,7 @@ export function summaryLine(s: PlanSummary): string {
   const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
   const parts = [n(s.hosts, 'host'), n(s.upgrades, 'upgrade')];
   if (s.installs) parts.push(n(s.installs, 'install'));
-  parts.push(n(s.removals, 'removal'), n(s.configuration, 'configuration change'));
+  parts.push(n(s.removals, 'removal'), ...(s.repairs ? [n(s.repairs, 'package repair')] : []), n(s.configuration, 'configuration change'));
   if (s.reboots) parts.push(n(s.reboots, 'pending reboot'));
   const tail = [`${s.awaitingApproval} awaiting approval`];
   if (s.suppressed) tail.push(`${s.suppressed} suppressed by exceptions`);

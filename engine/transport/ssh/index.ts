@@ -2,9 +2,9 @@ import { constants as osConstants } from 'node:os';
 import PQueue from 'p-queue';
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig } from 'ssh2';
-import { CommandTimeout, HostKeyMismatch, HostKeyUnpinned, PlumbError, SshAuthError, SshConnectError } from '../../errors/index.js';
+import { CommandTimeout, HostKeyMismatch, HostKeyUnpinned, PlumbError, SshAuthError, SshConnectError, SshConnectionLost } from '../../errors/index.js';
 import type { HostEntry } from '../../model/types.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from '../defaults.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_COUNT_MAX, DEFAULT_KEEPALIVE_INTERVAL_MS } from '../defaults.js';
 import type { ConnectOptions, ExecOptions, ExecResult, Transport } from '../index.js';
 import { checkSudo, needsSudo, summarize, withSudo } from '../privilege.js';
 import { resolveCredentials } from './credentials.js';
@@ -32,8 +32,8 @@ export async function openSsh(host: HostEntry, opts: ConnectOptions = {}): Promi
     passphrase: creds.passphrase,
     agent: creds.agent,
     readyTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    keepaliveInterval: 15_000,
-    keepaliveCountMax: 4,
+    keepaliveInterval: opts.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
+    keepaliveCountMax: opts.keepaliveCountMax ?? DEFAULT_KEEPALIVE_COUNT_MAX,
     hostVerifier: (key: Buffer) => {
       const presented = describeKey(key);
       if (pins.includes(presented.fingerprint)) return true;
@@ -170,9 +170,9 @@ class SshTransport implements Transport {
   private run(line: string, shown: string, opts: ExecOptions): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? this.session.commandTimeoutMs;
     return new Promise((resolve, reject) => {
-      if (this.lost) return reject(new SshConnectError(this.host, `connection lost: ${this.lost}`));
+      if (this.lost) return reject(new SshConnectionLost(this.host, this.lost));
       this.client.exec(line, (err: Error | undefined, stream: ClientChannel) => {
-        if (err) return reject(new SshConnectError(this.host, `cannot open a session channel: ${err.message}`, { cause: err }));
+        if (err) return reject(this.lost ? new SshConnectionLost(this.host, this.lost, { cause: err }) : new SshConnectError(this.host, `cannot open a session channel: ${err.message}`, { cause: err }));
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
         let code: number | null = null;
@@ -197,7 +197,7 @@ class SshTransport implements Transport {
         stream.on('close', () => {
           clearTimeout(timer);
           if (timedOut) return;
-          if (code === null) return reject(new SshConnectError(this.host, `the command ended without an exit status${this.lost ? ` (${this.lost})` : ''}`));
+          if (code === null) return reject(new SshConnectionLost(this.host, `the command ended without an exit status${this.lost ? ` (${this.lost})` : ''}`));
           resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) });
         });
         stream.end(opts.stdin ?? '');
