@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PlumbError } from '../errors/index.js';
 import { colours } from './output.js';
@@ -23,12 +24,17 @@ import { registerReport } from './report/index.js';
 import { registerAdmit } from './admit/index.js';
 import { registerServe } from './serve/index.js';
 
-/** Commands register themselves here, by hand, in the order `plumb --help` lists them. */
+/**
+ * Commands register themselves here, by hand, in the order `plumb --help` lists them. Registering is cheap: each
+ * cli/<command>/index.ts declares its arguments, options and help, and loads its action module only when it runs
+ * (lazy.ts; engine/README.md has the pattern, cli/startup.test.ts keeps the start light).
+ */
 const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerRehearse, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerReport, registerServe, registerAdmit, registerVersion, registerLab, registerAdvisories];
 
 export function buildProgram(): Command {
   const program = new Command('plumb')
     .description('GitOps for patch and vulnerability management: desired state in git, real state over SSH, every change recorded.')
+    .version(plumbVersion(), '-V, --version', 'print the version of plumb')
     .option('-C, --repo <dir>', 'the desired-state repository (default: the current directory)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(colours(process.stderr).red(str)) })
@@ -41,6 +47,15 @@ Set NO_COLOR=1 to turn colours off; PLUMB_DEBUG=1 prints stack traces of interna
   );
   for (const register of COMMANDS) register(program);
   return program;
+}
+
+/** The version in plumb's package.json: the nearest one above this file (dist/engine/cli/ or engine/cli/ alike). */
+export function plumbVersion(): string {
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    const file = new URL('package.json', dir);
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dir.pathname === '/') return 'unknown';
+  }
 }
 
 /** The one catch: every failure becomes a readable message and an exit code, never a stack trace. */

@@ -35,6 +35,8 @@ export interface AssembleOptions {
   facts: CollectedFacts;
   period: { from: string; to: string };
   now: Date;
+  /** Let other work run (a server's requests) after this many hosts; default: never. */
+  yieldEvery?: number;
   /** Already read (readProgramSettings), so that a command can refuse bad settings before gathering facts. */
   program?: ProgramSettings;
 }
@@ -59,7 +61,9 @@ export async function assembleMetricsInput(o: AssembleOptions): Promise<{ input:
   const store = loadStore(o.repo);
   const index = buildIndex(store.advisories);
   const observations: Record<string, HostObservation> = {};
+  let n = 0;
   for (const h of o.hosts) {
+    if (o.yieldEvery && ++n % o.yieldEvery === 0) await new Promise((r) => setImmediate(r));
     const f = o.facts.facts.get(h.name);
     observations[h.name] = f
       ? { facts: f, diff: diffHost(model, h, f, now), vulnerabilities: matchHost(index, f) }

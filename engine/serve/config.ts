@@ -78,7 +78,7 @@ export function parseServeConfig(file: string, text: string | undefined): ServeC
       maxHeaderBytes: doc.limits?.max_header_bytes ?? 8192,
     },
     refreshMs: parseDuration(doc.refresh ?? '10s') * 1000,
-    rebuildMs: parseDuration(doc.rebuild ?? '5m') * 1000,
+    rebuildMs: parseDuration(doc.rebuild ?? '1h') * 1000,
   };
 }
 

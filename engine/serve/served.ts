@@ -1,12 +1,13 @@
 import type { HostRecord, RunRecord } from '../ledger/types.js';
 import { systemRedactor } from '../metrics/scope.js';
+import { endOf } from '../model/rules/expiry.js';
 import { buildState, probeSources, type ServedState, type StateSources } from './state.js';
 import { lastRuns } from './views.js';
 
 /**
  * The state plumb serve answers from, kept fresh: the sources are probed every `refreshMs` (a ref lookup and a few
- * stats) and the state is rebuilt when they changed, or every `rebuildMs` regardless (exceptions expire, deadlines
- * pass; verdicts also judge time at each request). A failed rebuild keeps the last good state and is reported by
+ * stats) and the state is rebuilt when they changed, when an exception or approval in it expires, and every
+ * `rebuildMs` regardless (the metrics' period moves on). Verdicts judge time themselves at each request. A failed rebuild keeps the last good state and is reported by
  * /readyz's log line, never half-applied. Views computed from a state are cached until the next swap.
  */
 export class Served {
@@ -16,6 +17,8 @@ export class Served {
   private cache = new Map<string, unknown>();
   private probe?: string;
   private builtAt = 0;
+  /** The next moment an exception or approval of the state expires: what it shows changes then. */
+  private expiry = Infinity;
   private timer?: NodeJS.Timeout;
   private busy = false;
 
@@ -44,7 +47,8 @@ export class Served {
     this.busy = true;
     try {
       const probe = await probeSources(this.src);
-      if (probe !== this.probe || Date.now() - this.builtAt >= this.opts.rebuildMs) await this.rebuild(probe);
+      const due = Date.now() - this.builtAt >= this.opts.rebuildMs || this.now().getTime() >= this.expiry;
+      if (probe !== this.probe || due) await this.rebuild(probe);
     } catch (e) {
       const message = (e as Error).message;
       if (message !== this.lastError) this.opts.log(`refresh failed, still serving the state built ${this.state?.builtAt ?? 'never'}: ${message}`);
@@ -62,6 +66,9 @@ export class Served {
     this.cache = new Map();
     this.probe = probe;
     this.builtAt = Date.now();
+    const t = this.now().getTime();
+    const { exceptions, approvals } = state.input.model;
+    this.expiry = Math.min(Infinity, ...[...exceptions.values(), ...approvals.values()].map((x) => (x.expires ? endOf(x.expires) : Infinity)).filter((e) => e > t));
     this.lastError = undefined;
     const observed = Object.values(state.input.hosts).filter((o) => o.facts).length;
     this.opts.log(`serving desired state ${state.commit?.slice(0, 12) ?? 'working tree'}: ${state.input.model.hosts.size} hosts (${observed} with facts), ${state.input.runs.length} runs; built in ${Date.now() - started} ms${state.warnings.map((w) => `; ${w}`).join('')}`);

@@ -5,7 +5,7 @@ import { computeMetrics } from '../metrics/compute.js';
 import { ReportPages } from '../report/index.js';
 import { RateLimiter, TokenBook, type Principal } from './auth.js';
 import type { ServeConfig } from './config.js';
-import { safeJson } from './escape.js';
+import { safeJson, visible as visibleText } from './escape.js';
 import { radiusReply } from './radius.js';
 import type { Served } from './served.js';
 import { admissionOf, hostDetail, hostSummary } from './views.js';
@@ -162,7 +162,8 @@ export function createServer(o: ServerOptions): FastifyInstance {
     const system = scopeOf(req.principal!);
     return served.cached(`pages:${system ?? ''}`, (s) => new ReportPages(s.input, { system, refreshSeconds: DASHBOARD_REFRESH_SECONDS }));
   };
-  const html = (reply: FastifyReply, body: string) => reply.code(200).type('text/html; charset=utf-8').send(body);
+  // The pages escape HTML; control characters a host reported (ESC, C1) are made visible too, for whoever fetches a page into a terminal.
+  const html = (reply: FastifyReply, body: string) => reply.code(200).type('text/html; charset=utf-8').send(visibleText(body));
   for (const path of ['/', '/index.html']) {
     app.get(path, async (req, reply) => {
       if (!reading(req, reply)) return reply;

@@ -8,6 +8,7 @@ import { ServeProcess } from './server-process.js';
 
 const TOKENS = { read: newToken(), admission: newToken(), intranet: newToken(), expired: newToken(), payroll: newToken() };
 const NOT_FOUND = '{"error":"not found"}';
+const HOSTILE = '0\u001b]52;c;ZXZpbA==\u0007<img src=x onerror=alert(1)>\u009b2J\u2028';
 const UNAUTHORIZED = '{"error":"unauthorized"}';
 /** Names a token for intranet must never see, in any body. */
 const PAYROLL = ['payroll', 'web-1', 'web-2', 'db-1', '10.0.0.', '52:54:00:00:00:01', 'EXC-1', 'webshell'];
@@ -35,9 +36,15 @@ describe('plumb serve: the API on loopback', () => {
     execFileSync('git', ['-C', repo.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qam', 'admission policy, MACs, db-1 compromised, PLB-2 due']);
     execFileSync('git', ['-C', repo.dir, 'add', 'inventory/admission.yaml', 'remediations/exceptions/EXC-2.yaml']);
     execFileSync('git', ['-C', repo.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'admission policy']);
+    // What web-1 reports about itself is hostile: a terminal escape (OSC 52 clipboard write, CSI) and HTML.
+    const snap = JSON.parse(readFileSync(repo.facts, 'utf8'));
+    snap.hosts['web-1'].settings['/etc/ssh/sshd_config'].LoginGraceTime = HOSTILE;
+    snap.hosts['web-1'].listening[1].process = HOSTILE;
+    snap.hosts['web-1'].kernel = HOSTILE;
+    writeFileSync(repo.facts, JSON.stringify(snap));
     const entry = (name: string, scopes: string[], extra = '') => `  - { name: ${name}, sha256: ${hashToken(TOKENS[name as keyof typeof TOKENS])}, scopes: [${scopes.join(', ')}]${extra} }`;
     const config = join(repo.dir, 'serve.yaml');
-    writeFileSync(config, ['tokens:', entry('read', ['read']), entry('admission', ['admission']), entry('intranet', ['read:system:intranet']), entry('payroll', ['read:system:payroll']), entry('expired', ['read'], ', expires: 2020-01-01'), 'limits: { request_timeout: 2s, max_header_bytes: 4096 }', ''].join('\n'));
+    writeFileSync(config, ['tokens:', entry('read', ['read']), entry('admission', ['admission']), entry('intranet', ['read:system:intranet']), entry('payroll', ['read:system:payroll']), entry('expired', ['read'], ', expires: 2020-01-01'), 'limits: { request_timeout: 2s, max_header_bytes: 4096 }', 'refresh: 1s', ''].join('\n'));
     srv = await ServeProcess.start(repo.dir, ['--config', config, '--facts', repo.facts]);
   }, 180_000);
   afterAll(async () => {
@@ -94,6 +101,18 @@ describe('plumb serve: the API on loopback', () => {
     for (const family of ['plumbline_hosts', 'plumbline_vulnerabilities', 'plumbline_patch_response_seconds', 'plumbline_program_cost']) expect(metrics.body).toContain(`# TYPE ${family} gauge`);
   });
 
+  it('what a host reports reaches neither a terminal nor a browser as control: escaped in JSON, escaped in HTML', async () => {
+    const api = await get('/v1/hosts/web-1', 'read');
+    const finding = JSON.parse(api.body).host.findings.open.find((f: { key: string }) => f.key.includes('LoginGraceTime'));
+    expect(finding.actual).toBe(HOSTILE); // the value survives, as data
+    expect(api.body).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/); // no raw control character in the text
+    const page = (await get('/hosts/web-1.html', 'read')).body;
+    expect(page).not.toContain('<img');
+    expect(page).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    expect(page).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(page).toContain('\\u{1b}]52;c;');
+  });
+
   it('bad, malformed and expired tokens: 401 with a challenge and nothing else', async () => {
     for (const token of [undefined, 'nonsense', `plumb_${'A'.repeat(43)}`, TOKENS.expired, `${TOKENS.read}x`]) {
       const r = await srv.raw('/v1/hosts', { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -145,6 +164,25 @@ describe('plumb serve: the API on loopback', () => {
     expect(slow.answer).not.toContain('wiki-1');
     // Still serving.
     expect((await get('/v1/admission/web-1', 'admission')).status).toBe(200);
+  });
+
+  it('refreshes itself: a commit marking web-2 compromised denies it within seconds; a broken commit keeps the last good state', async () => {
+    expect(JSON.parse((await get('/v1/admission/web-2', 'admission')).body).verdict).not.toBe('deny');
+    const org = join(repo.dir, 'inventory/org.yaml');
+    writeFileSync(org, readFileSync(org, 'utf8').replace('{ name: web-2, address: 10.0.0.2,', '{ name: web-2, address: 10.0.0.2, compromised: { since: 2026-12-01, reason: beaconing }, '));
+    execFileSync('git', ['-C', repo.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qam', 'web-2 compromised']);
+    const until = Date.now() + 60_000;
+    let verdict = '';
+    while (Date.now() < until && verdict !== 'deny') {
+      await new Promise((r) => setTimeout(r, 500));
+      verdict = JSON.parse((await get('/v1/admission/web-2', 'admission')).body).verdict;
+    }
+    expect(verdict).toBe('deny');
+    writeFileSync(org, `${readFileSync(org, 'utf8')}\nnot: [valid`);
+    execFileSync('git', ['-C', repo.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qam', 'broken']);
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(JSON.parse((await get('/v1/admission/web-2', 'admission')).body).verdict).toBe('deny');
+    expect(srv.log()).toContain('refresh failed, still serving the state built');
   });
 
   it('refused authentications are rate limited per address', async () => {

@@ -1,19 +1,5 @@
 import type { Command } from 'commander';
-import { reconcile, type ReconcileResult } from '../../reconcile/index.js';
-import { colours, printJson } from '../output.js';
-import { globals } from '../program.js';
-import { addFaultOptions, faultOptions, type FaultOptions } from './options.js';
-import { cliPorts } from './wiring.js';
-
-interface ApplyOptions extends FaultOptions {
-  host?: string[];
-  system?: string;
-  ring?: string;
-  ref?: string;
-  yes?: boolean;
-  json?: boolean;
-  concurrency: string;
-}
+import { lazy } from '../lazy.js';
 
 export function registerApply(program: Command): void {
   const cmd = program
@@ -56,57 +42,14 @@ Examples:
   plumb apply --ref main --yes                 everything approved on main, no questions
   plumb rollback web-01 --run 20261125T101500Z-3fa2c1`,
     )
-    .action(async (planFile: string | undefined, opts: ApplyOptions, cmd: Command) => {
-      const { repo } = globals(cmd);
-      const ports = cliPorts({ json: opts.json, yes: opts.yes, confirm: true });
-      try {
-        const result = await reconcile({ repo, ref: opts.ref, planFile, filter: { host: opts.host, system: opts.system, ring: opts.ring }, concurrency: Number(opts.concurrency) || 8, kind: 'apply', ...faultOptions(opts) }, ports);
-        report(result, Boolean(opts.json));
-        process.exitCode = ports.stop.level ? stopCode(ports.stop.reason) : outcomeCode(result) === 1 ? 1 : 0;
-      } finally {
-        ports.detach();
-      }
-    });
+    .action(lazy(() => import('./action.js'), 'applyAction'));
 }
 
-/** 130 after SIGINT, 143 after SIGTERM: the shell's convention for a command a signal ended (here: ended cleanly). */
-export function stopCode(reason: string): number {
-  return reason === 'SIGTERM' ? 143 : reason === 'SIGINT' ? 130 : 1;
-}
-
-/** 0 nothing to do, 2 changes made (or still pending: outside a window, soaking), 1 anything failed, halted, unverified or unreachable. */
-export function outcomeCode(r: ReconcileResult): number {
-  if (r.plan.summary.unreachable) return 1;
-  const rec = r.record;
-  if (!rec) return 0;
-  if (rec.status !== 'completed') return 1;
-  const actions = rec.hosts.flatMap((h) => h.actions);
-  if (rec.hosts.some((h) => h.status === 'failed' || h.status === 'restored') || actions.some((a) => a.result === 'failed' || a.result === 'unverified')) return 1;
-  const pending = rec.hosts.some((h) => h.status === 'skipped') || actions.some((a) => a.result === 'skipped' && a.type !== 'reboot-notify');
-  return pending || actions.some((a) => a.result === 'verified') ? 2 : 0;
-}
-
-export function report(r: ReconcileResult, json: boolean): void {
-  if (json) {
-    printJson({ plan: r.plan.summary, run: r.record ?? null, ledgerCommit: r.ledgerCommit ?? null, recovered: r.recovered.map((x) => x.id), settled: r.settled });
-    return;
-  }
-  const c = colours();
-  for (const x of r.recovered) process.stdout.write(c.yellow(`recovered the journal of interrupted run ${x.id} into the ledger\n`));
-  if (!r.record || (!r.record.hosts.length && r.settled.length)) {
-    if (r.record) process.stdout.write(c.dim(`Recorded what ${r.settled.length} host(s) of earlier runs really show as run ${r.record.id} (${r.ledgerCommit?.slice(0, 12)}).\n`));
-    process.stdout.write(c.green('Nothing to apply.\n'));
-    return;
-  }
-  const actions = r.record.hosts.flatMap((h) => h.actions);
-  const count = (res: string) => actions.filter((a) => a.result === res).length;
-  const hosts = (st: string) => r.record!.hosts.filter((h) => h.status === st).length;
-  const halted = r.record.rings.find((x) => x.status === 'halted');
-  process.stdout.write(
-    `\nRun ${r.record.id} ${r.record.status === 'completed' ? c.green('completed') : c.red(r.record.status)}${r.record.stopReason ? ` (${r.record.stopReason})` : ''}: ` +
-      `${hosts('changed')} host(s) changed, ${hosts('restored') + hosts('failed')} failed, ${hosts('skipped')} skipped; ` +
-      `${count('verified')} action(s) verified, ${count('unverified')} unverified, ${count('failed')} failed, ${count('skipped')} skipped.\n` +
-      (halted ? c.red(`${halted.reason}\n`) : '') +
-      c.dim(`Recorded in the ledger as ${r.ledgerCommit?.slice(0, 12)} (plumb history; git log refs/plumbline/ledger).\n`),
-  );
+/** The options shared by apply and reconcile that bound how long plumb waits for hosts, locks and clocks. */
+export function addFaultOptions(cmd: Command): Command {
+  return cmd
+    .option('--lock-wait <duration>', "how long to wait for apt/dpkg locks other processes hold, a host another plumb run holds, or an earlier run's transaction still running on a host", '120s')
+    .option('--reconnect-wait <duration>', 'how long a connection that broke mid-run is tried again before the host is left for the next contact', '60s')
+    .option('--keepalive <duration>', 'SSH keepalive interval; four unanswered keepalives and a connection counts as cut', '15s')
+    .option('--max-clock-skew <duration>', "how far this controller's clock may differ from the hosts' and from the commit's before time-dependent decisions are refused", '5m');
 }

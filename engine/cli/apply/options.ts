@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { UsageError } from '../../errors/index.js';
 import type { ReconcileOptions } from '../../reconcile/index.js';
 
@@ -14,15 +13,6 @@ export interface FaultOptions {
   reconnectWait: string;
   keepalive: string;
   maxClockSkew: string;
-}
-
-/** The options shared by apply and reconcile that bound how long plumb waits for hosts, locks and clocks. */
-export function addFaultOptions(cmd: Command): Command {
-  return cmd
-    .option('--lock-wait <duration>', "how long to wait for apt/dpkg locks other processes hold, a host another plumb run holds, or an earlier run's transaction still running on a host", '120s')
-    .option('--reconnect-wait <duration>', 'how long a connection that broke mid-run is tried again before the host is left for the next contact', '60s')
-    .option('--keepalive <duration>', 'SSH keepalive interval; four unanswered keepalives and a connection counts as cut', '15s')
-    .option('--max-clock-skew <duration>', "how far this controller's clock may differ from the hosts' and from the commit's before time-dependent decisions are refused", '5m');
 }
 
 export function faultOptions(o: FaultOptions): Pick<ReconcileOptions, 'lockWaitSeconds' | 'reconnectWindowMs' | 'maxClockSkewMs' | 'connect'> {

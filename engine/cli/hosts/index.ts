@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { loadValidModel, selectHosts } from '../common.js';
-import { colours, plural, printJson } from '../output.js';
-import { globals } from '../program.js';
-import { trustAction, type TrustOptions } from './trust.js';
+import { lazy } from '../lazy.js';
 
 export function registerHosts(program: Command): void {
   const hosts = program.command('hosts').description('the inventory\'s hosts: list them, pin their SSH host keys');
@@ -20,31 +17,7 @@ Examples:
   plumb hosts list
   plumb hosts list --system payroll --json | jq -r '.[].name'`,
     )
-    .action(async (opts: { system?: string; ring?: string; json?: boolean }, cmd: Command) => {
-      const { repo } = globals(cmd);
-      const { model } = await loadValidModel(repo);
-      const list = selectHosts(model, { system: opts.system, ring: opts.ring }).map((h) => ({
-        name: h.name,
-        address: h.address,
-        port: h.port ?? 22,
-        user: h.user ?? 'root',
-        transport: h.transport ?? 'ssh',
-        system: h.system,
-        ring: h.ring,
-        baseline: h.baseline,
-        hostKeys: h.host_keys ?? [],
-        source: `${h.source.file}:${h.source.line}`,
-      }));
-      if (opts.json) return printJson(list);
-      const c = colours();
-      const w = Math.max(4, ...list.map((h) => h.name.length));
-      for (const h of list) {
-        const reach = h.transport === 'local' ? 'local' : `${h.user}@${h.address}${h.port === 22 ? '' : `:${h.port}`}`;
-        const keys = h.transport === 'local' ? '' : h.hostKeys.length ? c.dim(plural(h.hostKeys.length, 'pinned key')) : c.yellow('no pinned key: plumb hosts trust ' + h.name);
-        process.stdout.write(`${h.name.padEnd(w)}  ${reach.padEnd(28)} ${h.system}/${h.ring}  ${keys}\n`);
-      }
-      process.stdout.write(`${plural(list.length, 'host')}\n`);
-    });
+    .action(lazy(() => import('./action.js'), 'listAction'));
 
   hosts
     .command('trust')
@@ -69,8 +42,5 @@ Examples:
   plumb hosts trust wiki-01 --fingerprint SHA256:2pYY5Rn2…    scripts: pin only this exact key
   plumb hosts trust lab-01 --yes                              a disposable lab host`,
     )
-    .action(async (name: string, opts: TrustOptions, cmd: Command) => {
-      const { repo } = globals(cmd);
-      await trustAction(repo, name, opts);
-    });
+    .action(lazy(() => import('./action.js'), 'trustAction'));
 }

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
-import { fetchApproved } from '../../model/fetch.js';
-import { reconcile } from '../../reconcile/index.js';
-import { report, outcomeCode, stopCode } from '../apply/index.js';
-import { addFaultOptions, faultOptions, type FaultOptions } from '../apply/options.js';
-import { cliPorts } from '../apply/wiring.js';
-import { globals } from '../program.js';
-
-interface ReconcileOptions extends FaultOptions {
-  remote?: string;
-  ref?: string;
-  json?: boolean;
-  concurrency: string;
-}
+import { addFaultOptions } from '../apply/index.js';
+import { lazy } from '../lazy.js';
 
 export function registerReconcile(program: Command): void {
   const cmd = program
@@ -42,18 +31,5 @@ Run it every 15 minutes from cron:
   */15 * * * *  plumb -C /var/lib/plumbline/state reconcile --remote https://git.example.org/infra/desired-state.git --ref main >>/var/log/plumbline.log 2>&1
 or from a systemd timer (see README.md, "Running on a schedule").`,
     )
-    .action(async (opts: ReconcileOptions, cmd: Command) => {
-      const { repo } = globals(cmd);
-      const fault = faultOptions(opts);
-      let ref = opts.ref ?? (opts.remote ? 'main' : 'HEAD');
-      if (opts.remote) ref = await fetchApproved(repo, opts.remote, ref);
-      const ports = cliPorts({ json: opts.json, confirm: false });
-      try {
-        const result = await reconcile({ repo, ref, filter: {}, concurrency: Number(opts.concurrency) || 8, kind: 'reconcile', ...fault }, ports);
-        report(result, Boolean(opts.json));
-        process.exitCode = ports.stop.level ? stopCode(ports.stop.reason) : outcomeCode(result);
-      } finally {
-        ports.detach();
-      }
-    });
+    .action(lazy(() => import('./action.js'), 'reconcileAction'));
 }

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { renderRehearsal, rehearse } from '../../rehearse/index.js';
-import { loadValidModel } from '../common.js';
-import { colours, printJson } from '../output.js';
-import { globals } from '../program.js';
+import { lazy } from '../lazy.js';
 
 export function registerRehearse(program: Command): void {
   program
@@ -25,13 +22,5 @@ Exit codes: 0 passed, 1 failed or could not run.
 Example:
   plumb rehearse PLB-2026-0001 --ref pr/1184 > rehearsal.md`,
     )
-    .action(async (id: string, opts: { ref?: string; keep?: boolean; json?: boolean }, cmd: Command) => {
-      const { repo } = globals(cmd);
-      const { model } = await loadValidModel(repo, opts.ref);
-      const c = colours(process.stderr);
-      const verdict = await rehearse({ repo, model, remediationId: id, keep: opts.keep, onStep: (m) => process.stderr.write(c.dim(`… ${m}\n`)) });
-      if (opts.json) printJson(verdict);
-      else process.stdout.write(renderRehearsal(verdict));
-      process.exitCode = verdict.passed ? 0 : 1;
-    });
+    .action(lazy(() => import('./action.js'), 'rehearseAction'));
 }

@@ -1,20 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors/index.js';
-import { renderReport } from '../../report/index.js';
-import { colours } from '../output.js';
-import { globals } from '../program.js';
-import { gatherMetricsInput } from '../metrics/inputs.js';
-import { checkReportFolder, writeReportFolder } from './output.js';
-
-interface ReportOptions {
-  out?: string;
-  system?: string;
-  from?: string;
-  to?: string;
-  ref?: string;
-  facts?: string;
-  concurrency: string;
-}
+import { lazy } from '../lazy.js';
 
 export function registerReport(program: Command): void {
   program
@@ -43,16 +28,5 @@ Examples:
   plumb report --out /srv/reports/payroll --system payroll --from 2026-01-01
   plumb report --out report/ --facts facts.json --ref main`,
     )
-    .action(async (opts: ReportOptions, cmd: Command) => {
-      const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency '${opts.concurrency}' is not a positive whole number`);
-      const { repo } = globals(cmd);
-      checkReportFolder(opts.out!);
-      const { input } = await gatherMetricsInput({ repo, ref: opts.ref, system: opts.system, from: opts.from, to: opts.to, facts: opts.facts, concurrency });
-      const { files } = renderReport(input, { system: opts.system });
-      writeReportFolder(opts.out!, files, input.now);
-      const unreached = Object.values(input.hosts).filter((o) => !o.facts).length;
-      if (unreached) process.stderr.write(colours(process.stderr).yellow(`warning: ${unreached} host(s) not reached; their pages say so\n`));
-      process.stdout.write(`wrote ${opts.out}/index.html and ${files.size - 1} host page(s)\n`);
-    });
+    .action(lazy(() => import('./action.js'), 'reportAction'));
 }
