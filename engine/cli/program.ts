@@ -1,40 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { PlumbError } from '../errors/index.js';
+import { PlumbError } from '../errors/base.js';
+import { COMMANDS } from './commands.js';
 import { colours } from './output.js';
-import { registerValidate } from './validate/index.js';
-import { registerAdvisories } from './advisories/index.js';
-import { registerVersion } from './version/index.js';
-import { registerPlan } from './plan/index.js';
-import { registerApply } from './apply/index.js';
-import { registerReconcile } from './reconcile/index.js';
-import { registerRollback } from './rollback/index.js';
-import { registerRehearse } from './rehearse/index.js';
-import { registerHistory } from './history/index.js';
-import { registerTrace } from './trace/index.js';
 
-import { registerLab } from './lab/index.js';
-import { registerFacts } from './facts/index.js';
-import { registerHosts } from './hosts/index.js';
-import { registerVulns } from './vulns/index.js';
-import { registerPropose } from './propose/index.js';
-import { registerInventory } from './inventory/index.js';
-import { registerMetrics } from './metrics/index.js';
-import { registerReport } from './report/index.js';
-import { registerAdmit } from './admit/index.js';
-import { registerServe } from './serve/index.js';
 
-/**
- * Commands register themselves here, by hand, in the order `plumb --help` lists them. Registering is cheap: each
- * cli/<command>/index.ts declares its arguments, options and help, and loads its action module only when it runs
- * (lazy.ts; engine/README.md has the pattern, cli/startup.test.ts keeps the start light).
- */
-const COMMANDS: Array<(program: Command) => void> = [registerValidate, registerInventory, registerHosts, registerFacts, registerPlan, registerApply, registerReconcile, registerRollback, registerRehearse, registerHistory, registerTrace, registerVulns, registerPropose, registerMetrics, registerReport, registerServe, registerAdmit, registerVersion, registerLab, registerAdvisories];
-
-export function buildProgram(): Command {
+/** The program without its commands: global options, and the help around the command list. */
+function bareProgram(): Command {
   const program = new Command('plumb')
     .description('GitOps for patch and vulnerability management: desired state in git, real state over SSH, every change recorded.')
-    .version(plumbVersion(), '-V, --version', 'print the version of plumb')
     .option('-C, --repo <dir>', 'the desired-state repository (default: the current directory)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(colours(process.stderr).red(str)) })
@@ -45,7 +19,35 @@ export function buildProgram(): Command {
 Exit codes: 0 success (no changes), 1 error or invalid input, 2 changes pending (plan, reconcile).
 Set NO_COLOR=1 to turn colours off; PLUMB_DEBUG=1 prints stack traces of internal errors.`,
   );
-  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/**
+ * The command argv names, as commander will dispatch it: the first operand once the global options are parsed
+ * (by a program of its own, without --version, which would print), or the one after `help`.
+ */
+export function chosenCommand(argv: string[]): string | undefined {
+  const { operands } = bareProgram().parseOptions(argv.slice(2));
+  return operands[0] === 'help' ? operands[1] : operands[0];
+}
+
+/**
+ * The program for argv: the chosen command fully registered (its index.ts imported), every other one a stub with
+ * its name and description, which is all `plumb --help` lists. `all` registers every command (tests, docs).
+ */
+export async function buildProgram(argv: string[] = [], opts: { all?: boolean } = {}): Promise<Command> {
+  const program = bareProgram().version(plumbVersion(), '-V, --version', 'print the version of plumb');
+  const chosen = chosenCommand(argv);
+  for (const entry of COMMANDS) {
+    if (!opts.all && entry.name !== chosen) {
+      program.command(entry.name).description(entry.description);
+      continue;
+    }
+    (await entry.load())(program);
+    const cmd = program.commands.find((c) => c.name() === entry.name);
+    if (!cmd) throw new Error(`cli/${entry.name}/index.ts registers no command named '${entry.name}'`);
+    cmd.description(entry.description);
+  }
   return program;
 }
 
@@ -60,8 +62,8 @@ export function plumbVersion(): string {
 
 /** The one catch: every failure becomes a readable message and an exit code, never a stack trace. */
 export async function run(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

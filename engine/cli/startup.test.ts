@@ -1,21 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * `plumb --help`, `--version` and every command start by importing program.ts and each command's index.ts. They
- * must stay light: the model loader, ajv, yaml, isomorphic-git, ssh2 … are loaded by a command's action module
- * (lazy.ts) when that command runs. This walks the static imports the compiler keeps (type-only ones are erased)
- * from program.ts and checks where they lead. `npm run bench:cli` measures the time.
+ * Every start of plumb imports program.ts; `plumb X` (or `plumb X --help`) also imports cli/X/index.ts. Both must
+ * stay light: the model loader, ajv, yaml, isomorphic-git, ssh2 … are imported by a command's action module
+ * (lazy.ts) when that command runs. This walks the static imports the compiler keeps (type-only ones are erased;
+ * dynamic import() is not followed) and checks where they lead. `npm run bench:cli` measures the time.
  */
 
 const ENGINE = fileURLToPath(new URL('..', import.meta.url));
 
-/** Engine modules a registration may import besides cli/program, cli/lazy and the command index files, and why. */
+/** Engine modules a command's registration may import besides cli/lazy, and why. */
 const LIGHT = new Set([
   'errors/', // PlumbError classes: option parsers throw UsageError
-  'cli/output.ts', // colours for commander's error output
   'ledger/types.ts', // LEDGER_REF in `plumb history --help` (types only besides the constant)
   'advisories/types.ts', // SEVERITIES in `plumb advisories list --help`
   'advisories/json-text.ts', // DEFAULT_JSON_LIMITS: the --max-bytes default
@@ -63,17 +62,27 @@ function closure(entry: string): { files: Set<string>; packages: Set<string> } {
 }
 
 describe('CLI start-up', () => {
-  const { files, packages } = closure(join(ENGINE, 'cli/program.ts'));
-
-  it('needs no npm package but commander before a command runs', () => {
+  it('imports commander, the command list and the output helpers, and no command', () => {
+    const { files, packages } = closure(join(ENGINE, 'cli/program.ts'));
     expect([...packages]).toEqual(['commander']);
+    expect([...files].sort()).toEqual(['cli/commands.ts', 'cli/output.ts', 'cli/program.ts', 'errors/base.ts']);
   });
 
-  it('loads only registrations and a few constant modules before a command runs', () => {
-    const heavy = [...files].filter(
-      (f) => !['cli/program.ts', 'cli/lazy.ts'].includes(f) && !/^cli\/[a-z-]+\/index\.ts$/.test(f) && ![...LIGHT].some((l) => (l.endsWith('/') ? f.startsWith(l) : f === l)),
-    );
+  const indexes = readdirSync(join(ENGINE, 'cli'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(ENGINE, 'cli', d.name, 'index.ts')))
+    .map((d) => d.name);
+
+  it.each(indexes)('cli/%s/index.ts imports no npm package but commander, and only light engine modules', (name) => {
+    const { files, packages } = closure(join(ENGINE, 'cli', name, 'index.ts'));
+    expect([...packages].filter((p) => p !== 'commander')).toEqual([]);
+    const own = `cli/${name}/index.ts`;
+    const heavy = [...files].filter((f) => f !== own && f !== 'cli/lazy.ts' && ![...LIGHT].some((l) => (l.endsWith('/') ? f.startsWith(l) : f === l)));
     expect(heavy).toEqual([]);
+  });
+
+  it('lists every command folder in cli/commands.ts', () => {
+    const listed = readFileSync(join(ENGINE, 'cli/commands.ts'), 'utf8');
+    for (const name of indexes) expect(listed).toContain(`import('./${name}/index.js')`);
   });
 
   it('sees through type-only imports, and not through mixed ones', () => {

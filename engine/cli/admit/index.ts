@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerAdmit(program: Command): void {
   program
     .command('admit')
-    .description('may this host join the network? admit, quarantine or deny, with the reasons (SP 800-40 2.9.3)')
     .argument('<host>', 'the host: its inventory name, its address, or one of its MAC addresses')
     .option('--ref <ref>', 'judge against this commit, branch or tag of the desired state', 'HEAD')
     .option('--facts <file>', "use this facts snapshot instead of the reconciler's newest facts (.plumb/facts/latest.json)")

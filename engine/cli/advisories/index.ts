@@ -16,8 +16,7 @@ export const FORMAT_HELP: ReadonlyArray<{ id: string; description: string }> = [
 
 export function registerAdvisories(program: Command): void {
   const advisories = program
-    .command('advisories')
-    .description('import vulnerability advisories (OSV, CSAF/VEX, Debian security tracker) into the advisories/ store, list and show them');
+    .command('advisories');
 
   advisories
     .command('import')

@@ -5,7 +5,6 @@ export function registerApply(program: Command): void {
   const cmd = program
     .command('apply')
     .argument('[plan]', 'a plan saved with `plumb plan --out plan.json`; refused when stale')
-    .description('carry out the approved plan ring by ring, verify every change, and record it in the ledger')
     .option('--host <name...>', 'only these hosts')
     .option('--system <name>', "only this system's hosts")
     .option('--ring <name>', "only this ring's hosts")

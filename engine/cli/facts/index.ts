@@ -5,7 +5,6 @@ export function registerFacts(program: Command): void {
   program
     .command('facts')
     .argument('[host...]', 'hosts to ask (names from the inventory)')
-    .description("gather hosts' real state over SSH in one round trip: OS, packages, files, settings, services, sockets")
     .option('--all', 'every host in the inventory (narrow with --system or --ring)')
     .option('--system <name>', "only this system's hosts")
     .option('--ring <name>', "only this ring's hosts")

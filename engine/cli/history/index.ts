@@ -6,7 +6,6 @@ export function registerHistory(program: Command): void {
   program
     .command('history')
     .argument('[host]', 'only runs that touched this host, and only its part of them')
-    .description('show the ledger: every run, newest first, with per host what was done, before → after, result and when')
     .option('--run <id>', 'one run in full (a unique prefix of its id is enough)')
     .option('--limit <n>', 'show the newest n runs (0: all)', '20')
     .option('--since <when>', 'only runs started at or after a date, date-time or run id')

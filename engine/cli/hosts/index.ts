@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { lazy } from '../lazy.js';
 
 export function registerHosts(program: Command): void {
-  const hosts = program.command('hosts').description('the inventory\'s hosts: list them, pin their SSH host keys');
+  const hosts = program.command('hosts');
 
   hosts
     .command('list')

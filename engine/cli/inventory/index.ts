@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { lazy } from '../lazy.js';
 
 export function registerInventory(program: Command): void {
-  const inventory = program.command('inventory').description('the inventory (SP 800-40 2.2): resources per system with their facts, what the program covers, and what it does not');
+  const inventory = program.command('inventory');
 
   inventory
     .command('list')

@@ -17,7 +17,6 @@ function common(cmd: Command, withName = true): Command {
 export function registerLab(program: Command): void {
   const lab = program
     .command('lab')
-    .description('disposable real Debian hosts and a signed patch mirror, to test remediations before rollout (SP 800-40 2.6)')
     .addHelpText(
       'after',
       `

@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerMetrics(program: Command): void {
   program
     .command('metrics')
-    .description('measure the patch program: the SP 800-40 metrics per system, raw and per host, by severity, against targets')
     .option('--system <name>', "only this system (nothing of other systems is read; costs are left out: they are per organization)")
     .option('--from <date>', 'start of the period (date or date-time; default: a year before --to)')
     .option('--to <date>', 'end of the period (default: now); the ledger is read as it stood then')

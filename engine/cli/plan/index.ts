@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('show what plumb would change on each host, and why, without changing anything')
     .option('--host <name...>', 'only these hosts')
     .option('--system <name>', "only this system's hosts")
     .option('--ring <name>', "only this ring's hosts")

@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerPropose(program: Command): void {
   program
     .command('propose')
-    .description('write patch remediations for open vulnerabilities that have a fix and no remediation yet, on a new branch')
     .option('--host <name...>', 'only vulnerabilities on these hosts')
     .option('--system <name>', "only vulnerabilities on this system's hosts")
     .option('--facts <file>', 'use a facts snapshot (plumb facts --all --out FILE) instead of asking the hosts')

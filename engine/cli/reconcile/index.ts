@@ -5,7 +5,6 @@ import { lazy } from '../lazy.js';
 export function registerReconcile(program: Command): void {
   const cmd = program
     .command('reconcile')
-    .description('the scheduled job: fetch the approved desired state, plan, apply ring by ring, verify, record')
     .option('--remote <url>', 'fetch the approved branch from this smart-HTTP(S) git remote first')
     .option('--ref <ref>', 'the approved branch (default: main with --remote, else HEAD)')
     .option('--json', 'print the run record as JSON')

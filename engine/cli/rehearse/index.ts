@@ -5,7 +5,6 @@ export function registerRehearse(program: Command): void {
   program
     .command('rehearse')
     .argument('<remediation>', 'the remediation id, e.g. PLB-2026-0001')
-    .description('try a remediation on fresh lab copies of the baselines it targets, and print a verdict for the pull request')
     .option('--ref <ref>', 'rehearse the remediation as committed at this ref (e.g. the pull request branch)')
     .option('--keep', 'leave the lab up afterwards, to look around')
     .option('--json', 'print the verdict as JSON')

@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write a static HTML report: compliance, metrics with charts, rollout per ring, and a page per host')
     .requiredOption('--out <dir>', 'the folder to write (new, empty, or an earlier report, which is replaced)')
     .option('--system <name>', "only this system: the report says nothing about any other, so its owner can be given it")
     .option('--from <date>', 'start of the period (default: a year before --to)')

@@ -9,7 +9,6 @@ export function registerRollback(program: Command): void {
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'roll back even though later runs changed the host (their changes to the same files are undone too)')
     .option('--json', 'print the rollback run record as JSON')
-    .description("undo one run on one host: files from the run's on-host backup, packages to their previous versions")
     .addHelpText(
       'after',
       `

@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerServe(program: Command): void {
   const serve = program
     .command('serve')
-    .description('a read-only HTTP API, live dashboard, Prometheus metrics and network admission checks')
     .option('--config <file>', 'the server configuration: tokens (hashed), TLS, limits (engine/serve/README.md)')
     .option('--listen <address:port>', 'where to listen (default 127.0.0.1:8443, or the configuration\'s listen)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')

@@ -6,7 +6,6 @@ export function registerTrace(program: Command): void {
     .command('trace')
     .argument('<host>', 'the host')
     .argument('<subject>', 'a package name, a file path, a settings file (or file:key), a unit, a sysctl or setting key, or a finding key')
-    .description('every action ever taken on a host for one package, file, setting, unit or key: when, which run and commit, which requirement, approved by whom')
     .option('--json', 'print the actions as JSON, newest first')
     .addHelpText(
       'after',

@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check the desired state: schemas, references, extends cycles, approvals, templates, expiries')
     .option('--ref <ref>', 'validate a commit, branch or tag instead of the working tree')
     .option('--json', 'print problems as JSON')
     .addHelpText(

@@ -3,7 +3,7 @@ import { SCHEMES } from '../../versioning/index.js';
 import { lazy } from '../lazy.js';
 
 export function registerVersion(program: Command): void {
-  const version = program.command('version').description('order package versions exactly as dpkg or rpm would');
+  const version = program.command('version');
   version
     .command('compare')
     .description('compare versions under a scheme: two arguments, or "A B" pairs one per line on stdin')

@@ -4,7 +4,6 @@ import { lazy } from '../lazy.js';
 export function registerVulns(program: Command): void {
   program
     .command('vulns')
-    .description('the vulnerabilities present on each host and system: fixed on the mirror?, remediation approved?, excepted?')
     .option('--host <name...>', 'only these hosts')
     .option('--system <name>', "only this system's hosts")
     .option('--ref <ref>', 'judge with the remediations, approvals and exceptions of a commit, branch or tag instead of the working tree')
