@@ -35,6 +35,12 @@ export interface AssembleOptions {
   facts: CollectedFacts;
   period: { from: string; to: string };
   now: Date;
+  /**
+   * Called once per host with its full facts in the observation; returns the facts to keep (a server keeps less).
+   * With it, each host's full facts are dropped from `facts` as soon as they are used, so a large fleet is never
+   * held twice.
+   */
+  perHost?: (host: HostEntry, observation: HostObservation, index: AdvisoryIndex) => HostObservation['facts'];
   /** Let other work run (a server's requests) after this many hosts; default: never. */
   yieldEvery?: number;
   /** Already read (readProgramSettings), so that a command can refuse bad settings before gathering facts. */
@@ -65,9 +71,14 @@ export async function assembleMetricsInput(o: AssembleOptions): Promise<{ input:
   for (const h of o.hosts) {
     if (o.yieldEvery && ++n % o.yieldEvery === 0) await new Promise((r) => setImmediate(r));
     const f = o.facts.facts.get(h.name);
-    observations[h.name] = f
+    const obs: HostObservation = f
       ? { facts: f, diff: diffHost(model, h, f, now), vulnerabilities: matchHost(index, f) }
       : { facts: null, error: o.facts.errors.get(h.name) ?? { code: 'E_NO_FACTS', message: 'no facts' }, diff: null, vulnerabilities: [] };
+    if (o.perHost) {
+      obs.facts = o.perHost(h, obs, index);
+      o.facts.facts.delete(h.name);
+    }
+    observations[h.name] = obs;
   }
 
   let runs: RunRecord[] = [];

@@ -1,34 +1,52 @@
-import type { HostRecord, RunRecord } from '../ledger/types.js';
-import { systemRedactor } from '../metrics/scope.js';
+import { Worker } from 'node:worker_threads';
 import { endOf } from '../model/rules/expiry.js';
-import { buildState, probeSources, type ServedState, type StateSources } from './state.js';
-import { lastRuns } from './views.js';
+import type { ViewAnswer, ViewRequest } from './answers.js';
+import { probeSources, type StateSources } from './state.js';
+import { AdmissionTable } from './table.js';
+import type { FromWorker, ToWorker, WorkerRequest } from './worker.js';
 
 /**
- * The state plumb serve answers from, kept fresh: the sources are probed every `refreshMs` (a ref lookup and a few
- * stats) and the state is rebuilt when they changed, when an exception or approval in it expires, and every
- * `rebuildMs` regardless (the metrics' period moves on). Verdicts judge time themselves at each request. A failed rebuild keeps the last good state and is reported by
- * /readyz's log line, never half-applied. Views computed from a state are cached until the next swap.
+ * The state plumb serve answers from, kept fresh. The sources are probed every `refreshMs` (a ref lookup and a few
+ * stats) on this thread; a state is built on the worker thread (worker.ts) when they changed, when an exception or
+ * approval in it expires, and every `rebuildMs` regardless (the metrics' period moves on). This thread keeps the
+ * admission table of the newest state and asks the worker for views. A failed rebuild keeps the last good state.
  */
 export class Served {
-  state?: ServedState;
-  runs = new Map<string, { run: RunRecord; host: HostRecord }>();
+  table?: AdmissionTable;
   lastError?: string;
-  private cache = new Map<string, unknown>();
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, (m: FromWorker) => void>();
+  private nextId = 1;
   private probe?: string;
   private builtAt = 0;
-  /** The next moment an exception or approval of the state expires: what it shows changes then. */
   private expiry = Infinity;
   private timer?: NodeJS.Timeout;
   private busy = false;
 
   constructor(
     private readonly src: StateSources,
-    private readonly opts: { refreshMs: number; rebuildMs: number; log: (line: string) => void; now?: () => Date },
-  ) {}
+    private readonly opts: { refreshMs: number; rebuildMs: number; viewTimeoutMs?: number; log: (line: string) => void; now?: () => Date },
+  ) {
+    this.worker = new Worker(new URL('./worker.js', import.meta.url));
+    this.worker.on('message', (m: FromWorker) => {
+      const done = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      done?.(m);
+    });
+    this.worker.on('error', (e) => opts.log(`the worker thread failed: ${e.message}`));
+  }
 
   private now(): Date {
     return this.opts.now ? this.opts.now() : new Date();
+  }
+
+  private ask(m: WorkerRequest, timeoutMs?: number): Promise<FromWorker> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = timeoutMs ? setTimeout(() => (this.pending.delete(id), reject(new Error('the worker did not answer in time'))), timeoutMs) : undefined;
+      this.pending.set(id, (r) => (clearTimeout(timer), resolve(r)));
+      this.worker.postMessage({ ...m, id } as ToWorker);
+    });
   }
 
   /** Builds the first state (its failure is the caller's), then keeps refreshing. */
@@ -38,8 +56,9 @@ export class Served {
     this.timer.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.worker.terminate();
   }
 
   private async tick(): Promise<void> {
@@ -51,39 +70,32 @@ export class Served {
       if (probe !== this.probe || due) await this.rebuild(probe);
     } catch (e) {
       const message = (e as Error).message;
-      if (message !== this.lastError) this.opts.log(`refresh failed, still serving the state built ${this.state?.builtAt ?? 'never'}: ${message}`);
+      if (message !== this.lastError) this.opts.log(`refresh failed, still serving the state built ${this.table?.data.builtAt ?? 'never'}: ${message}`);
       this.lastError = message;
+      this.probe = undefined; // try again at the next tick only when something changes again … or now, if it did
     } finally {
       this.busy = false;
     }
   }
 
   private async rebuild(probe: string): Promise<void> {
-    const started = Date.now();
-    const state = await buildState(this.src, this.now());
-    this.state = state;
-    this.runs = lastRuns(state.input.runs);
-    this.cache = new Map();
+    const r = await this.ask({ t: 'build', src: this.src, now: this.now().toISOString() });
+    if (r.t !== 'built' || !r.table) {
+      this.probe = probe; // the same sources would fail the same way: wait for them to change
+      throw new Error(r.t === 'built' ? (r.error ?? 'no state') : 'unexpected answer');
+    }
+    this.table = new AdmissionTable(r.table);
     this.probe = probe;
     this.builtAt = Date.now();
-    const t = this.now().getTime();
-    const { exceptions, approvals } = state.input.model;
-    this.expiry = Math.min(Infinity, ...[...exceptions.values(), ...approvals.values()].map((x) => (x.expires ? endOf(x.expires) : Infinity)).filter((e) => e > t));
     this.lastError = undefined;
-    const observed = Object.values(state.input.hosts).filter((o) => o.facts).length;
-    this.opts.log(`serving desired state ${state.commit?.slice(0, 12) ?? 'working tree'}: ${state.input.model.hosts.size} hosts (${observed} with facts), ${state.input.runs.length} runs; built in ${Date.now() - started} ms${state.warnings.map((w) => `; ${w}`).join('')}`);
+    const t = this.now().getTime();
+    this.expiry = Math.min(Infinity, ...r.table.expiries.filter((e) => e > t));
+    this.opts.log(r.summary ?? 'state built');
   }
 
-  /** A value computed from the current state once, until the state is replaced. */
-  cached<T>(key: string, make: (state: ServedState) => T): T {
-    if (this.cache.has(key)) return this.cache.get(key) as T;
-    const v = make(this.state!);
-    this.cache.set(key, v);
-    return v;
-  }
-
-  /** The redaction of `plumb report --system`: other systems' and their hosts' names and addresses in free text. */
-  redact(system: string): (text: string) => string {
-    return this.cached(`redact:${system}`, (s) => systemRedactor(s.input.model, system));
+  /** A view of the newest state, rendered on the worker thread. */
+  async view(req: ViewRequest): Promise<ViewAnswer> {
+    const r = await this.ask({ t: 'view', req, now: this.now().toISOString() }, this.opts.viewTimeoutMs ?? 120_000);
+    return r.t === 'view' ? { status: r.status, type: r.type, body: r.body } : { status: 500, type: 'application/json; charset=utf-8', body: '{"error":"internal error"}' };
   }
 }

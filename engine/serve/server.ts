@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { renderPrometheus } from '../metrics/render/prometheus.js';
-import { computeMetrics } from '../metrics/compute.js';
-import { ReportPages } from '../report/index.js';
 import { RateLimiter, TokenBook, type Principal } from './auth.js';
 import type { ServeConfig } from './config.js';
-import { safeJson, visible as visibleText } from './escape.js';
+import type { ViewRequest } from './answers.js';
+import { safeJson } from './escape.js';
 import { radiusReply } from './radius.js';
 import type { Served } from './served.js';
-import { admissionOf, hostDetail, hostSummary } from './views.js';
 
 /**
  * plumb serve's HTTP surface (fastify): read-only, every route a GET (HEAD too), authenticated by bearer token
@@ -20,7 +17,6 @@ import { admissionOf, hostDetail, hostSummary } from './views.js';
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** Inventory names, addresses and MACs: nothing else can name a host, so nothing else reaches a lookup. */
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$/;
-const DASHBOARD_REFRESH_SECONDS = 60;
 /** How often Node looks for requests past their timeouts (its default, 30 s, would let a slow request outlive them). */
 const CHECK_INTERVAL_MS = 1000;
 
@@ -94,7 +90,7 @@ export function createServer(o: ServerOptions): FastifyInstance {
     }
     if (!perToken.take(auth.principal.name, t)) return fail(reply.header('retry-after', '1'), 429, 'too many requests');
     req.principal = auth.principal;
-    if (!served.state) return fail(reply.header('retry-after', '5'), 503, 'not ready');
+    if (!served.table) return fail(reply.header('retry-after', '5'), 503, 'not ready');
   });
   app.setNotFoundHandler((_req, reply) => fail(reply, 404, 'not found'));
   // Nothing of an internal error reaches the client; the server's own log has it.
@@ -106,78 +102,56 @@ export function createServer(o: ServerOptions): FastifyInstance {
   });
 
   app.get('/healthz', async (_req, reply) => json(reply, 200, { status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => (served.state ? json(reply, 200, { status: 'ready' }) : json(reply.header('retry-after', '5'), 503, { status: 'not ready' })));
+  app.get('/readyz', async (_req, reply) => (served.table ? json(reply, 200, { status: 'ready' }) : json(reply.header('retry-after', '5'), 503, { status: 'not ready' })));
 
-  /** The host a principal asks about, when it may see it; undefined answers 404 either way. */
+  /** The host a principal asks about, when it may see it; undefined answers 404 either way (no existence oracle). */
   const visible = (p: Principal, id: string, need: 'read' | 'admission'): string | undefined => {
     if (!IDENTIFIER.test(id)) return undefined;
-    const name = served.state!.lookup.find(id);
+    const table = served.table!;
+    const name = table.lookup.find(id);
     if (!name) return undefined;
     if (need === 'admission' && p.admission) return name;
     if (p.read === 'all') return name;
-    if (p.read && served.state!.input.model.hosts.get(name)?.system === p.read.system) return name;
+    if (p.read && table.system(name) === p.read.system) return name;
     return undefined;
   };
   const scopeOf = (p: Principal) => (p.read && p.read !== 'all' ? p.read.system : undefined);
-  /** JSON for this principal: a one-system token gets it through the redaction of `plumb report --system`. */
-  const sendJson = (req: FastifyRequest, reply: FastifyReply, value: unknown) => {
-    const system = scopeOf(req.principal!);
-    const text = safeJson(value);
-    return reply.code(200).type('application/json; charset=utf-8').send(system ? served.redact(system)(text) : text);
-  };
   const reading = (req: FastifyRequest, reply: FastifyReply) => (req.principal!.read ? true : (fail(reply, 403, 'forbidden'), false));
+  /** A view rendered on the worker thread, for everything or for the principal's one system. */
+  const view = async (reply: FastifyReply, req: ViewRequest) => {
+    const a = await served.view(req);
+    return reply.code(a.status).type(a.type).send(a.body);
+  };
 
-  app.get('/v1/hosts', async (req, reply) => {
-    if (!reading(req, reply)) return reply;
-    const system = scopeOf(req.principal!);
-    const at = now();
-    const hosts = [...served.state!.input.model.hosts.values()].filter((h) => !system || h.system === system).map((h) => hostSummary(served.state!, served.runs, h.name, at));
-    return sendJson(req, reply, { commit: served.state!.commit, builtAt: served.state!.builtAt, hosts });
+  app.get<{ Params: { id: string }; Querystring: { format?: string } }>('/v1/admission/:id', async (req, reply) => {
+    const p = req.principal!;
+    if (!p.admission && !p.read) return fail(reply, 403, 'forbidden');
+    const format = req.query.format;
+    if (format !== undefined && format !== 'freeradius') return fail(reply, 400, 'bad request');
+    const name = visible(p, req.params.id, 'admission');
+    if (!name) return format ? reply.code(404).type('application/json; charset=utf-8').send(safeJson(radiusReply(null))) : fail(reply, 404, 'not found');
+    const table = served.table!;
+    const decision = table.decide(name, now())!;
+    if (format) return reply.code(200).type('application/json; charset=utf-8').send(safeJson(radiusReply(decision)));
+    const system = scopeOf(p);
+    const text = safeJson({ ...decision, commit: table.data.commit });
+    return reply.code(200).type('application/json; charset=utf-8').send(system ? table.redact(system)(text) : text);
   });
+  app.get('/v1/hosts', async (req, reply) => (reading(req, reply) ? view(reply, { kind: 'hosts', system: scopeOf(req.principal!) }) : reply));
   app.get<{ Params: { name: string } }>('/v1/hosts/:name', async (req, reply) => {
     if (!reading(req, reply)) return reply;
     const name = visible(req.principal!, req.params.name, 'read');
     if (!name || name !== req.params.name) return fail(reply, 404, 'not found');
-    return sendJson(req, reply, { commit: served.state!.commit, builtAt: served.state!.builtAt, host: hostDetail(served.state!, served.runs, name, now()) });
+    return view(reply, { kind: 'host', name, system: scopeOf(req.principal!) });
   });
-  app.get<{ Params: { id: string }; Querystring: { format?: string } }>('/v1/admission/:id', async (req, reply) => {
-    const p = req.principal!;
-    if (!p.admission && !p.read) return fail(reply, 403, 'forbidden');
-    const name = visible(p, req.params.id, 'admission');
-    const format = req.query.format;
-    if (format !== undefined && format !== 'freeradius') return fail(reply, 400, 'bad request');
-    if (!name) return format ? reply.code(404).type('application/json; charset=utf-8').send(safeJson(radiusReply(null))) : fail(reply, 404, 'not found');
-    const decision = admissionOf(served.state!, name, now());
-    if (format) return reply.code(200).type('application/json; charset=utf-8').send(safeJson(radiusReply(decision)));
-    return sendJson(req, reply, { ...decision, commit: served.state!.commit });
-  });
-  app.get('/metrics', async (req, reply) => {
-    if (!reading(req, reply)) return reply;
-    const system = scopeOf(req.principal!);
-    const text = served.cached(`metrics:${system ?? ''}`, (s) => renderPrometheus(computeMetrics(s.input, { system })));
-    return reply.code(200).type('text/plain; version=0.0.4; charset=utf-8').send(text);
-  });
-
-  const pages = (req: FastifyRequest) => {
-    const system = scopeOf(req.principal!);
-    return served.cached(`pages:${system ?? ''}`, (s) => new ReportPages(s.input, { system, refreshSeconds: DASHBOARD_REFRESH_SECONDS }));
-  };
-  // The pages escape HTML; control characters a host reported (ESC, C1) are made visible too, for whoever fetches a page into a terminal.
-  const html = (reply: FastifyReply, body: string) => reply.code(200).type('text/html; charset=utf-8').send(visibleText(body));
-  for (const path of ['/', '/index.html']) {
-    app.get(path, async (req, reply) => {
-      if (!reading(req, reply)) return reply;
-      const system = scopeOf(req.principal!);
-      return html(reply, served.cached(`index:${system ?? ''}`, () => pages(req).indexPage()));
-    });
-  }
+  app.get('/metrics', async (req, reply) => (reading(req, reply) ? view(reply, { kind: 'metrics', system: scopeOf(req.principal!) }) : reply));
+  for (const path of ['/', '/index.html']) app.get(path, async (req, reply) => (reading(req, reply) ? view(reply, { kind: 'index', system: scopeOf(req.principal!) }) : reply));
   app.get<{ Params: { page: string } }>('/hosts/:page', async (req, reply) => {
     if (!reading(req, reply)) return reply;
     const id = req.params.page.replace(/\.html$/, '');
     const name = visible(req.principal!, id, 'read');
     if (!name || name !== id) return fail(reply, 404, 'not found');
-    const page = pages(req).hostPage(name);
-    return page ? html(reply, page) : fail(reply, 404, 'not found');
+    return view(reply, { kind: 'page', name, system: scopeOf(req.principal!) });
   });
   return app;
 }

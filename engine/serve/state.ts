@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Assessor, type VulnerabilityEntry } from '../advisories/assess.js';
-import { STORE_DIR } from '../advisories/index.js';
+import { STORE_DIR, type AdvisoryIndex } from '../advisories/index.js';
 import { InvalidDesiredState } from '../errors/index.js';
 import { LATEST_FACTS } from '../facts/latest.js';
 import type { Facts } from '../facts/types.js';
@@ -9,7 +9,7 @@ import { factsFromSnapshot, readFactsSnapshot, type CollectedFacts } from '../in
 import { assembleMetricsInput, parsePeriod } from '../inputs/metrics-input.js';
 import { readRef } from '../ledger/ref-update.js';
 import { LEDGER_REF } from '../ledger/types.js';
-import type { MetricsInput } from '../metrics/types.js';
+import type { HostObservation, MetricsInput } from '../metrics/types.js';
 import { loadRepository } from '../model/load.js';
 import type { HostEntry, Model } from '../model/types.js';
 import { findGitDir, resolveCommit } from '../model/source.js';
@@ -110,26 +110,23 @@ export async function buildState(src: StateSources, now = new Date(), opts: Buil
     facts = { facts: new Map(), errors: new Map(hosts.map((h) => [h.name, { code: 'E_NO_FACTS', message: 'no facts have been gathered yet' }])) };
   }
 
-  const { input, storeProblems, index } = await assembleMetricsInput({ repo: src.repo, ref: src.ref, model, hosts, facts, period: parsePeriod(undefined, undefined, now), now, yieldEvery: YIELD_EVERY });
-  if (storeProblems.length) warnings.push(`${storeProblems.length} advisory store file(s) could not be read and were not matched`);
-
   const prio = policyOf(model);
   const kev = prio.kevCatalog ? (await loadKevAt(src.repo, model.commit, prio.kevCatalog)).catalog : undefined;
-  const assessor = new Assessor({ model, index, mirrors: null, policy: prio, kev, now });
   const policy = admissionPolicyOf(model);
   const vulnerabilities = new Map<string, VulnerabilityEntry[]>();
   const subjects = new Map<string, AdmissionSubject>();
-  let n = 0;
-  for (const h of hosts) {
-    if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
-    const obs = input.hosts[h.name]!;
-    const f = facts.facts.get(h.name);
+  let assessor: Assessor | undefined;
+  // One pass per host, its full facts used and dropped: assessed, judged, then kept trimmed.
+  const perHost = (h: HostEntry, obs: HostObservation, index: AdvisoryIndex): Facts | null => {
+    const f = obs.facts;
+    assessor ??= new Assessor({ model, index, mirrors: null, policy: prio, kev, now });
     const entries = f ? assessor.host(h, f).entries : [];
     if (f) vulnerabilities.set(h.name, entries);
     subjects.set(h.name, admissionSubject(model, h, policy, { gatheredAt: f?.gatheredAt ?? null, error: obs.error, diff: obs.diff, vulnerabilities: entries }));
-    if (obs.facts) obs.facts = trimmed(obs.facts);
-  }
-  facts.facts.clear();
+    return f ? trimmed(f) : null;
+  };
+  const { input, storeProblems } = await assembleMetricsInput({ repo: src.repo, ref: src.ref, model, hosts, facts, period: parsePeriod(undefined, undefined, now), now, yieldEvery: YIELD_EVERY, perHost });
+  if (storeProblems.length) warnings.push(`${storeProblems.length} advisory store file(s) could not be read and were not matched`);
 
   return { version: `${probe} built:${now.toISOString()}`, builtAt: now.toISOString(), commit: model.commit, input, vulnerabilities, policy, subjects, lookup: new HostLookup(model.hosts.values()), warnings };
 }

@@ -36,8 +36,10 @@ export async function serveAction(opts: ServeOptions, cmd: Command) {
   log(`listening on ${address}${config.tls?.clientCa ? ' (mutual TLS)' : ''}`);
   await new Promise<void>((resolve) => {
     const stop = () => {
-      served.stop();
-      void app.close().then(() => resolve());
+      void app
+        .close()
+        .then(() => served.stop())
+        .then(() => resolve());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
