@@ -62,8 +62,8 @@ function start(args, { env = {} } = {}) {
   return { child, url, started, log: () => err };
 }
 
-function peakRss(pid) {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function memory(pid, field = 'VmHWM') {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
@@ -115,11 +115,12 @@ try {
   const sample = JSON.parse(execFileSync('curl', ['-s', '-H', `Authorization: Bearer ${token}`, `${url}/v1/admission/host-1`], { encoding: 'utf8' }));
   wrk(url, paths.slice(0, 1000), token); // warm up
   const s = wrk(url, paths, token);
+  const steady = memory(srv.child.pid, 'VmRSS');
   // The reconciler rewrote the facts: the server notices within a second and rebuilds while it answers.
   utimesSync(join(dir, 'facts.json'), new Date(), new Date());
   await new Promise((r) => setTimeout(r, 1500));
   const during = wrk(url, paths, token);
-  const rss = peakRss(srv.child.pid);
+  const rss = memory(srv.child.pid);
   srv.child.kill('SIGTERM');
 
   const ok = (v) => (v ? 'met' : 'NOT met');
@@ -128,7 +129,7 @@ try {
   console.log(`  floor (fastify answering a constant): ${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms`);
   console.log(`  plumb serve /v1/admission/{id}:      ${s.rps.toFixed(0)} req/s, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms (${(s.rps / f.rps).toFixed(2)}× the floor's throughput)${s.errors ? `, ${s.errors} non-2xx answers` : ''}`);
   console.log(`  … while it rebuilds its state (facts file rewritten): ${during.rps.toFixed(0)} req/s, p50 ${during.p50.toFixed(2)} ms, p99 ${during.p99.toFixed(2)} ms`);
-  console.log(`  peak memory of plumb serve: ${(rss / 1024 ** 2).toFixed(0)} MiB`);
+  console.log(`  memory of plumb serve: ${(steady / 1024 ** 2).toFixed(0)} MiB serving, ${(rss / 1024 ** 2).toFixed(0)} MiB at its peak (start-up or rebuild, when a new state is built beside the old)`);
   console.log(`targets: p99 ≤ ${TARGET.p99Ms} ms ${ok(s.p99 <= TARGET.p99Ms)}; ≥ ${TARGET.rps} req/s ${ok(s.rps >= TARGET.rps)}; memory ≤ 1 GiB ${ok(rss <= TARGET.rssBytes)}; all answers 2xx ${ok(!s.errors)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
