@@ -130,6 +130,7 @@ try {
   console.log(`  plumb serve /v1/admission/{id}:      ${s.rps.toFixed(0)} req/s, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms (${(s.rps / f.rps).toFixed(2)}× the floor's throughput)${s.errors ? `, ${s.errors} non-2xx answers` : ''}`);
   console.log(`  … while it rebuilds its state (facts file rewritten): ${during.rps.toFixed(0)} req/s, p50 ${during.p50.toFixed(2)} ms, p99 ${during.p99.toFixed(2)} ms`);
   console.log(`  memory of plumb serve: ${(steady / 1024 ** 2).toFixed(0)} MiB serving, ${(rss / 1024 ** 2).toFixed(0)} MiB at its peak (start-up or rebuild, when a new state is built beside the old)`);
+  console.log(`  p99 against the floor's p99: ${(s.p99 / f.p99).toFixed(2)}× (on a machine busy with other work, the floor's own p99 says how much of the tail is the machine)`);
   console.log(`targets: p99 ≤ ${TARGET.p99Ms} ms ${ok(s.p99 <= TARGET.p99Ms)}; ≥ ${TARGET.rps} req/s ${ok(s.rps >= TARGET.rps)}; memory ≤ 1 GiB ${ok(rss <= TARGET.rssBytes)}; all answers 2xx ${ok(!s.errors)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
