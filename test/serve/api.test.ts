@@ -86,6 +86,21 @@ describe('plumb serve: the API on loopback', () => {
     expect(repo.plumb('admit', 'nosuchhost', '--facts', repo.facts).code).toBe(1);
   });
 
+  it('the commands teach: --help with examples; plumb serve token prints the token once and a hashed entry; a bad configuration is refused, located', () => {
+    for (const args of [['serve', '--help'], ['admit', '--help'], ['serve', 'token', '--help']]) expect(repo.plumb(...args).stdout, args.join(' ')).toContain('Examples:');
+    const t = repo.plumb('serve', 'token', '--name', 'radius', '--scope', 'admission', '--expires', '2027-06-30');
+    expect(t.code, t.stderr).toBe(0);
+    const token = /token \(shown once\): (plumb_\S+)/.exec(t.stderr)![1]!;
+    expect(t.stdout).toBe(`  - name: radius\n    sha256: ${hashToken(token)}\n    scopes: [admission]\n    expires: 2027-06-30\n`);
+    expect(t.stdout).not.toContain(token);
+    expect(repo.plumb('serve', 'token', '--name', 'x', '--scope', 'write').code).toBe(1);
+    const bad = join(repo.dir, 'bad.yaml');
+    writeFileSync(bad, 'tokens:\n  - { name: x, sha256: nothex, scopes: [read] }\n');
+    const r = repo.plumb('serve', '--config', bad, '--listen', '127.0.0.1:0');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.yaml:2:\d+: 'sha256': "nothex" is not valid/);
+  });
+
   it('hosts: findings, vulnerabilities, last run and the age of the facts', async () => {
     const list = JSON.parse((await get('/v1/hosts', 'read')).body);
     expect(list.hosts.map((h: { name: string }) => h.name).sort()).toEqual(['db-1', 'web-1', 'web-2', 'wiki-1']);
