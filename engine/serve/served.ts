@@ -14,7 +14,7 @@ import type { FromWorker, ToWorker, WorkerRequest } from './worker.js';
 export class Served {
   table?: AdmissionTable;
   lastError?: string;
-  private readonly worker: Worker;
+  private worker!: Worker;
   private readonly pending = new Map<number, (m: FromWorker) => void>();
   private nextId = 1;
   private probe?: string;
@@ -22,18 +22,33 @@ export class Served {
   private expiry = Infinity;
   private timer?: NodeJS.Timeout;
   private busy = false;
+  private stopping = false;
 
   constructor(
     private readonly src: StateSources,
     private readonly opts: { refreshMs: number; rebuildMs: number; viewTimeoutMs?: number; log: (line: string) => void; now?: () => Date },
   ) {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url));
-    this.worker.on('message', (m: FromWorker) => {
+    this.spawn();
+  }
+
+  /** The worker thread; one that dies (out of memory, a bug) fails what it had in hand and is replaced, and the next tick rebuilds. */
+  private spawn(): void {
+    const w = new Worker(new URL('./worker.js', import.meta.url));
+    w.on('message', (m: FromWorker) => {
       const done = this.pending.get(m.id);
       this.pending.delete(m.id);
       done?.(m);
     });
-    this.worker.on('error', (e) => opts.log(`the worker thread failed: ${e.message}`));
+    w.on('error', (e) => this.opts.log(`the worker thread failed: ${e.message}`));
+    w.on('exit', (code) => {
+      if (this.stopping) return;
+      this.opts.log(`the worker thread exited (${code}); starting another, still serving verdicts from the state built ${this.table?.data.builtAt ?? 'never'}`);
+      for (const [id, done] of this.pending) done({ t: 'built', id, error: 'the worker thread exited' });
+      this.pending.clear();
+      this.probe = undefined;
+      this.spawn();
+    });
+    this.worker = w;
   }
 
   private now(): Date {
@@ -58,6 +73,7 @@ export class Served {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.stopping = true;
     await this.worker.terminate();
   }
 
@@ -72,7 +88,6 @@ export class Served {
       const message = (e as Error).message;
       if (message !== this.lastError) this.opts.log(`refresh failed, still serving the state built ${this.table?.data.builtAt ?? 'never'}: ${message}`);
       this.lastError = message;
-      this.probe = undefined; // try again at the next tick only when something changes again … or now, if it did
     } finally {
       this.busy = false;
     }
