@@ -49,39 +49,58 @@ describe('proposals', () => {
 
   it('groups open, fixable, unanswered vulnerabilities per source package and release', () => {
     const { groups, skipped } = proposalGroups({ hosts, known: [], mirrors: [mirror], judgedIn: 'working tree' });
-    expect(groups.map((g) => [g.sourcePackage, `${g.os} ${g.release}`, g.fixed, g.severity, g.vulnerabilities])).toEqual([
-      ['openssl', 'debian 12', '3.0.23-1', 'critical', 3],
-      ['openssl', 'debian 11', '1.1.1w-0+deb11u2', 'high', 1],
-    ]);
+    expect(groups.map((g) => [g.sourcePackage, `${g.os} ${g.release}`, g.fixed, g.severity, g.vulnerabilities])).toEqual([['openssl', 'debian 12', '3.0.23-1', 'critical', 3]]);
     const g = groups[0]!;
     expect(g).toMatchObject({ advisories: ['DSA-1-1', 'DSA-2-1'], ids: ['CVE-2026-1000', 'CVE-2026-1100'], tier: 'high', deadline: '2026-12-01T00:00:00.000Z' });
     expect(g.hosts.map((h) => h.host)).toEqual(['web', 'wiki']);
-    // libssl3's build of the higher fix is on the mirror; openssl's is not, so its version is the source version.
-    expect(g.packages).toEqual([
-      { name: 'libssl3', version: '3.0.23-1', from: 'mirror' },
-      { name: 'openssl', version: '3.0.23-1', from: 'source-version' },
-    ]);
+    // libssl3's build of the higher fix is on the mirror; openssl's is not: left out, never guessed.
+    expect(g.packages).toEqual([{ name: 'libssl3', version: '3.0.23-1', from: 'mirror' }]);
+    expect(g.missing).toEqual(['openssl']);
     expect(g.fixOnMirror).toBe(false);
-    expect(groups[1]!.fixOnMirror).toBeNull(); // no mirror serves Debian 11
-    expect(skipped).toEqual([{ sourcePackage: 'zlib', release: 'debian 12', vulnerabilities: ['CVE-2026-1000'], reason: 'already answered by PLB-2026-0001 (working tree, remediations/z.yaml:1)' }]);
+    expect(skipped).toEqual([
+      { sourcePackage: 'openssl', release: 'debian 11', vulnerabilities: ['CVE-2026-1000'], reason: 'no signed mirror index serves debian 11: plumb proposes the versions to install only from one' },
+      { sourcePackage: 'zlib', release: 'debian 12', vulnerabilities: ['CVE-2026-1000'], reason: 'already answered by PLB-2026-0001 (working tree, remediations/z.yaml:1)' },
+    ]);
+  });
+
+  it('takes which binaries a source builds from the signed index, never from a host: a disputed claim is shown and left out', () => {
+    const liar = host('liar', 'intranet', 'pilot', [entry({ packages: ['libssl3', 'libc6', 'sudo', 'openssh-server'].map((name) => ({ name, installedVersion: '3.0.20-1', fixed: '3.0.22-1' })) })]);
+    const withOthers = indexBinaries(mirror.mirror, [], [...[...mirror.bySource.values()].flat(), ...parsePackages('Package: libc6\nVersion: 2.36-9\nArchitecture: amd64\nSource: glibc\n\nPackage: sudo\nVersion: 1.9.13p3-1\nArchitecture: amd64\n', 's')]);
+    const { groups } = proposalGroups({ hosts: [liar], known: [], mirrors: [withOthers] });
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.packages.map((p) => p.name)).toEqual(['libssl3']);
+    expect(groups[0]!.disputed).toEqual([
+      { name: 'libc6', claimed: 'openssl', index: ['glibc'], hosts: ['liar'] },
+      { name: 'sudo', claimed: 'openssl', index: ['sudo'], hosts: ['liar'] },
+    ]);
+    // openssh-server is not on the index at all: nothing vouches for a version, so it is left out too.
+    expect(groups[0]!.missing).toEqual(['openssh-server']);
+    expect(remediationFor(groups[0]!, 'PLB-2026-0001', NOW).description).toMatch(/Left out: liar reports libc6 built from openssl; the signed mirror index says glibc\./);
+  });
+
+  it('proposes nothing without a signed mirror index, saying why', () => {
+    const { groups, skipped } = proposalGroups({ hosts, known: [], mirrors: null });
+    expect(groups).toEqual([]);
+    expect(skipped.filter((s) => s.reason.startsWith('no signed mirror index')).map((s) => s.release).sort()).toEqual(['debian 11', 'debian 12']);
   });
 
   it('never proposes what a known remediation answers, by advisory or CVE, or by package and installed version', () => {
     const known = (over: Partial<KnownRemediation>): KnownRemediation => ({ id: 'PLB-X', where: 'branch plumb/propose-x', selector: {}, ...over });
-    const byId = proposalGroups({ hosts, known: [known({ advisories: ['cve-2026-1100'] })], mirrors: null });
-    expect(byId.groups.map((g) => g.release)).toEqual(['11']);
-    expect(byId.skipped.find((s) => s.sourcePackage === 'openssl')).toMatchObject({ release: 'debian 12', reason: 'already answered by PLB-X (branch plumb/propose-x)' });
-    const byPackage = proposalGroups({ hosts, known: [known({ selector: { package: { name: 'openssl', source: true, affected: '< 3.0.21-1' } } })], mirrors: null });
-    expect(byPackage.groups).toEqual([]);
-    const notCovering = proposalGroups({ hosts, known: [known({ selector: { package: { name: 'openssl', source: true, affected: '< 1.0' } } })], mirrors: null });
-    expect(notCovering.groups).toHaveLength(2);
+    const byId = proposalGroups({ hosts, known: [known({ advisories: ['cve-2026-1100'] })], mirrors: [mirror] });
+    expect(byId.groups).toEqual([]);
+    expect(byId.skipped.find((s) => s.sourcePackage === 'openssl' && s.release === 'debian 12')).toMatchObject({ reason: 'already answered by PLB-X (branch plumb/propose-x)' });
+    const byPackage = proposalGroups({ hosts, known: [known({ selector: { package: { name: 'openssl', source: true, affected: '< 3.0.21-1' } } })], mirrors: [mirror] });
+    expect(byPackage.skipped.filter((s) => s.sourcePackage === 'openssl' && s.reason.startsWith('already answered')).map((s) => s.release).sort()).toEqual(['debian 11', 'debian 12']);
+    const notCovering = proposalGroups({ hosts, known: [known({ selector: { package: { name: 'openssl', source: true, affected: '< 1.0' } } })], mirrors: [mirror] });
+    expect(notCovering.groups).toHaveLength(1);
   });
 
-  it('leaves out, with the reason, a group whose names a remediation could not carry (a host reporting odd package names)', () => {
+  it('never proposes a package name a host reported that the signed index does not list', () => {
     const odd = [host('x', 'intranet', 'pilot', [entry({ packages: [{ name: 'libssl3;reboot', installedVersion: '3.0.20-1', fixed: '3.0.22-1' }] })])];
-    const { groups, skipped } = proposalGroups({ hosts: odd, known: [], mirrors: null });
+    const { groups, skipped } = proposalGroups({ hosts: odd, known: [], mirrors: [mirror] });
     expect(groups).toEqual([]);
-    expect(skipped).toEqual([expect.objectContaining({ sourcePackage: 'openssl', reason: 'the installed package "libssl3;reboot" ("3.0.22-1") is not one a remediation may name' })]);
+    // A name the signed index does not list is never proposed, whatever it holds.
+    expect(skipped).toEqual([expect.objectContaining({ sourcePackage: 'openssl', reason: 'the signed mirror index has no build of openssl 3.0.22-1 for libssl3;reboot' })]);
   });
 
   it('numbers new remediations after the highest of the year', () => {
@@ -105,7 +124,7 @@ describe('proposals', () => {
     expect(text).toContain('advisories: [ DSA-1-1, DSA-2-1, CVE-2026-1000, CVE-2026-1100 ]');
     expect(text).toContain('package: { name: openssl, source: true, affected: "< 3.0.23-1" }');
     expect(text).toContain('- { name: libssl3, version: "3.0.23-1" }');
-    expect(text).toContain('Not found on the mirror, so assumed equal to the source version: openssl.');
+    expect(text).toContain('The mirror has no build of the fix for openssl yet: left out; approve only once it has.');
     expect(text).toMatch(/^proposed_by: plumb-propose$/m);
     expect(text).toMatch(/^deadline: 2026-12-01$/m);
     const loaded = loadSnapshot({ commit: null, files: Object.entries(files).map(([path, t]) => ({ path, bytes: new TextEncoder().encode(t) })) }, { now: NOW });

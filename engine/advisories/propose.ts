@@ -25,9 +25,16 @@ export interface ProposalGroup {
   hosts: Array<{ host: string; system: string; ring: string; installed: string }>;
   /** Open host × vulnerability entries the group answers. */
   vulnerabilities: number;
-  /** Installed binaries from the source → the version to install: the mirror's build of the fix, else the source version. */
-  packages: Array<{ name: string; version: string; from: 'mirror' | 'source-version' }>;
-  fixOnMirror: boolean | null;
+  /** Installed binaries from the source → the version to install: the signed mirror index's build of the fix, only. */
+  packages: Array<{ name: string; version: string; from: 'mirror' }>;
+  /** Binaries the hosts install from the source for which the mirror has no build of the fix (left out). */
+  missing: string[];
+  /**
+   * Binaries a host says are built from this source that the signed mirror index says come from another: a host's
+   * word is never propagated to every host, so they are left out, and shown.
+   */
+  disputed: Array<{ name: string; claimed: string; index: string[]; hosts: string[] }>;
+  fixOnMirror: boolean;
   tier?: string;
   deadline?: string;
   score?: number;
@@ -80,13 +87,14 @@ export function proposalGroups(input: ProposeInput): { groups: ProposalGroup[]; 
     const scheme = schemeForOs(b.os);
     if (!scheme) continue;
     const g = group(b.os, b.release, b.items, scheme, input.mirrors);
-    const unfit = unwritable(g);
-    if (unfit) {
-      skipped.push({ sourcePackage: g.sourcePackage, release: `${g.os} ${g.release}`, vulnerabilities: [...new Set(b.items.map((x) => x.e.vulnerability))].sort(), reason: unfit });
+    const skip = (reason: string) => skipped.push({ sourcePackage: g.sourcePackage, release: `${g.os} ${g.release}`, vulnerabilities: [...new Set(b.items.map((x) => x.e.vulnerability))].sort(), reason });
+    const by = coveredBy(g, b.items, input.known, scheme);
+    if (by) {
+      skip(`already answered by ${by.id} (${by.where})`);
       continue;
     }
-    const by = coveredBy(g, b.items, input.known, scheme);
-    if (by) skipped.push({ sourcePackage: g.sourcePackage, release: `${g.os} ${g.release}`, vulnerabilities: [...new Set(b.items.map((x) => x.e.vulnerability))].sort(), reason: `already answered by ${by.id} (${by.where})` });
+    const unfit = unwritable(g) ?? unsourced(g, input.mirrors);
+    if (unfit) skip(unfit);
     else groups.push(g);
   }
   skipped.sort((a, b) => a.sourcePackage.localeCompare(b.sourcePackage) || a.release.localeCompare(b.release));
@@ -98,8 +106,18 @@ function group(os: string, release: string, items: Array<{ h: HostVulnerabilitie
   const source = items[0]!.e.sourcePackage;
   let fixed = items[0]!.e.fixed!;
   for (const { e } of items) if (scheme.compare(e.fixed!, fixed) > 0) fixed = e.fixed!;
-  const binaries = [...new Set(items.flatMap(({ e }) => e.packages.map((p) => p.name)))].sort();
+  const claimed = [...new Set(items.flatMap(({ e }) => e.packages.map((p) => p.name)))].sort();
   const mirror = mirrors ? mirrorFor(mirrors, { os: { id: os, versionId: release } }) : undefined;
+  // Which binaries a source builds is the signed index's word, never a host's: a claim it contradicts is disputed.
+  const disputed: ProposalGroup['disputed'] = [];
+  const binaries: string[] = [];
+  for (const name of claimed) {
+    const index = mirror ? [...(sourcesOf(mirror).get(name) ?? [])].sort() : [];
+    if (mirror && index.length && !index.includes(source)) {
+      const hosts = [...new Set(items.filter(({ e }) => e.packages.some((p) => p.name === name)).map(({ h }) => h.host))].sort();
+      disputed.push({ name, claimed: source, index, hosts });
+    } else binaries.push(name);
+  }
   const found = mirror ? fixOnMirror(mirror, source, fixed, binaries, scheme) : undefined;
   const urgent = items.filter(({ e }) => e.priority).sort((a, b) => a.e.priority!.deadline.localeCompare(b.e.priority!.deadline) || b.e.priority!.score - a.e.priority!.score)[0]?.e.priority;
   const hosts = new Map<string, ProposalGroup['hosts'][number]>();
@@ -114,8 +132,10 @@ function group(os: string, release: string, items: Array<{ h: HostVulnerabilitie
     severity: maxSeverity(items.map(({ e }) => e.severity)),
     hosts: [...hosts.values()].sort((a, b) => a.host.localeCompare(b.host)),
     vulnerabilities: items.length,
-    packages: binaries.map((name) => (found?.versions[name] ? { name, version: found.versions[name]!, from: 'mirror' as const } : { name, version: fixed, from: 'source-version' as const })),
-    fixOnMirror: found ? found.available : null,
+    packages: binaries.flatMap((name) => (found?.versions[name] ? [{ name, version: found.versions[name]!, from: 'mirror' as const }] : [])),
+    missing: binaries.filter((name) => !found?.versions[name]),
+    disputed,
+    fixOnMirror: Boolean(found?.available),
     ...(urgent ? { tier: urgent.tier, deadline: urgent.deadline, score: urgent.score } : {}),
   };
 }
@@ -125,6 +145,25 @@ function group(os: string, release: string, items: Array<{ h: HostVulnerabilitie
 const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,127}$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+~^_:-]{0,127}$/;
 const OS_ID = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+
+/** Why a group has nothing the signed mirror index vouches for, if so: plumb proposes versions only from it. */
+function unsourced(g: ProposalGroup, mirrors: readonly MirrorPackages[] | null): string | undefined {
+  if (!mirrors || !mirrorFor(mirrors, { os: { id: g.os, versionId: g.release } })) return `no signed mirror index serves ${g.os} ${g.release}: plumb proposes the versions to install only from one`;
+  if (!g.packages.length) return `the signed mirror index has no build of ${g.sourcePackage} ${g.fixed} for ${[...g.missing, ...g.disputed.map((d) => d.name)].join(', ') || 'any installed binary'}`;
+  return undefined;
+}
+
+const reverse = new WeakMap<MirrorPackages, Map<string, Set<string>>>();
+/** The mirror's binary → source packages (a name may come from more than one source over time), once per index. */
+function sourcesOf(m: MirrorPackages): Map<string, Set<string>> {
+  let r = reverse.get(m);
+  if (!r) {
+    r = new Map();
+    for (const [source, list] of m.bySource) for (const b of list) (r.get(b.package) ?? r.set(b.package, new Set()).get(b.package)!).add(source);
+    reverse.set(m, r);
+  }
+  return r;
+}
 
 /** Why the group cannot be written as a remediation that validates, if it cannot. */
 function unwritable(g: ProposalGroup): string | undefined {
@@ -177,12 +216,12 @@ export function remediationFor(g: ProposalGroup, id: string, now: Date): Remedia
   const severity = REMEDIATION_SEVERITY.has(g.severity) ? g.severity : 'medium';
   const systems = [...new Set(g.hosts.map((h) => h.system))].sort();
   const hostList = g.hosts.slice(0, HOSTS_LISTED).map((h) => h.host).join(', ') + (g.hosts.length > HOSTS_LISTED ? ` and ${g.hosts.length - HOSTS_LISTED} more` : '');
-  const guessed = g.packages.filter((p) => p.from === 'source-version').map((p) => p.name);
   const lines = [
     `Fixes ${g.ids.length ? `${g.ids.length} CVE${g.ids.length === 1 ? '' : 's'}` : 'the advisories listed'} in ${g.sourcePackage} on ${g.os} ${g.release}; fixed in source version ${g.fixed}.`,
     `Found on ${g.hosts.length} host${g.hosts.length === 1 ? '' : 's'} (system${systems.length === 1 ? '' : 's'} ${systems.join(', ')}): ${hostList}.`,
-    g.fixOnMirror === true ? 'The versions below are the internal mirror\'s builds of the fix.' : g.fixOnMirror === false ? 'The internal mirror does not carry every fixed build yet: approve only once it does.' : 'No mirror was consulted: the versions below are the fixed source version.',
-    ...(guessed.length ? [`Not found on the mirror, so assumed equal to the source version: ${guessed.join(', ')}.`] : []),
+    'The versions below are the internal mirror\'s builds of the fix, from its signed index.',
+    ...(g.missing.length ? [`The mirror has no build of the fix for ${g.missing.join(', ')} yet: left out; approve only once it has.`] : []),
+    ...g.disputed.map((d) => `Left out: ${d.hosts.slice(0, 5).join(', ')}${d.hosts.length > 5 ? ' and others' : ''} report${d.hosts.length === 1 ? 's' : ''} ${d.name} built from ${d.claimed}; the signed mirror index says ${d.index.join(', ')}.`),
     ...(g.tier ? [`Priority: tier ${g.tier}${g.score !== undefined ? ` (score ${g.score})` : ''}, deadline ${g.deadline!.slice(0, 10)}.`] : []),
     ...(g.severity === 'unknown' ? ['The advisories give no severity; medium is assumed.'] : []),
   ];

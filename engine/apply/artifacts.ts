@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ArtifactMismatch } from '../errors/index.js';
+import { ArtifactMismatch, PlumbError } from '../errors/index.js';
 import type { Model } from '../model/types.js';
 
 export interface CheckedArtifact {
@@ -27,7 +27,15 @@ export async function checkArtifacts(model: Model, read: (path: string) => Promi
   for (const id of new Set(remediationIds)) {
     const r = model.remediations.get(id);
     for (const a of r?.artifacts ?? []) {
-      const bytes = await read(a.path);
+      let bytes: Buffer | null;
+      try {
+        bytes = await read(a.path);
+      } catch (e) {
+        // A link out of the repository, or a file too large: refused like a mismatch, with the reason.
+        if (!(e instanceof PlumbError)) throw e;
+        refused.set(id, new ArtifactMismatch(id, a.path, a.sha256, null, e.message));
+        break;
+      }
       const got = bytes ? createHash('sha256').update(bytes).digest('hex') : null;
       if (got !== a.sha256) {
         refused.set(id, new ArtifactMismatch(id, a.path, a.sha256, got));

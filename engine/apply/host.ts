@@ -27,6 +27,7 @@ import {
 } from './host-commands.js';
 import { startTxn, TXN_ROOT, txnName, waitTxn, type TxnResult } from './host-side.js';
 import { settle } from './settle.js';
+import { secretOf } from './secret-values.js';
 import { setKey } from './settings-edit.js';
 import type { StopState } from './stop.js';
 
@@ -336,15 +337,18 @@ export function findingId(key: string, origin: PlannedAction['origin']): string 
 
 async function runAction(hr: HostRun, a: PlannedAction, contents: Map<string, string | null>): Promise<void> {
   switch (a.type) {
-    case 'file-write':
-      await run(hr, writeFileCommand(a.path, a), `${a.id} write ${a.path}`, a.content, a.path);
-      contents.set(a.path, a.content);
+    case 'file-write': {
+      // A secret is not in the plan: it comes from the desired state, checked against the plan's sha256.
+      const content = a.sensitive || a.content === undefined ? secretOf(hr.model, hr.host, hr.facts, a) : a.content;
+      await run(hr, writeFileCommand(a.path, a), `${a.id} write ${a.path}`, content, a.path);
+      contents.set(a.path, content);
       return;
+    }
     case 'file-attributes':
       await run(hr, attributesCommand(a.path, a), `${a.id} attributes of ${a.path}`, undefined, a.path);
       return;
     case 'setting-set': {
-      const next = setKey(contents.get(a.file) ?? '', a.syntax, a.key, a.value);
+      const next = setKey(contents.get(a.file) ?? '', a.syntax, a.key, a.sensitive ? secretOf(hr.model, hr.host, hr.facts, a) : a.value);
       await run(hr, writeFileCommand(a.file, {}), `${a.id} set ${a.key} in ${a.file}`, next, a.file);
       contents.set(a.file, next);
       return;

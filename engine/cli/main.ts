@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { guardOutput } from './output.js';
 import { run } from './program.js';
 
 // `plumb … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
@@ -9,4 +10,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Every byte written from here on passes through terminalText (cli/output.ts): nothing a host sent acts on a terminal.
+guardOutput();
 process.exitCode = await run(process.argv);

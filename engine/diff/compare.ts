@@ -1,6 +1,8 @@
 import { isBroken, isInstalled } from '../facts/package-state.js';
 import type { Facts } from '../facts/types.js';
 import { schemeForOs } from '../versioning/index.js';
+import { isLabel, label } from '../secrets/rules.js';
+import { parentProblem } from './paths.js';
 import { sha256 } from './requirements.js';
 import type { Finding, FindingKind, Requirement } from './types.js';
 
@@ -71,6 +73,19 @@ export function compareRequirement(req: Requirement, facts: Facts): Verdict {
     case 'file': {
       const f = facts.files[req.path];
       if (!f) return { unknown: `${req.path} was not examined` };
+      const unsafe = pathVerdict(req.path, facts, req.owner, f);
+      if (unsafe) return unsafe;
+      if (req.symlink !== undefined) {
+        const has = f.exists ? (f.type === 'symlink' ? `symlink to ${f.target ?? '?'}` : (f.type ?? 'unknown')) : 'absent';
+        if (f.exists && f.type === 'symlink' && f.target === req.symlink) return OK;
+        return found('file-type', req.path, `symlink to ${req.symlink}`, has, `${req.path} should be a symbolic link to ${req.symlink} but is ${has === 'absent' ? 'absent' : has}`, 'plumb reports links and never makes or replaces them: fix the link by hand');
+      }
+      if (f.exists && f.type === 'symlink') {
+        return found('file-type', req.path, req.content !== undefined ? 'a regular file' : 'not a link', `symlink to ${f.target ?? '?'}`, `${req.path} is a symbolic link to ${f.target ?? '?'}; plumb never follows links`, 'remove the link, or declare it (symlink: TARGET) if it belongs there');
+      }
+      if (f.exists && f.type === 'directory' && req.content !== undefined) {
+        return found('file-type', req.path, 'a regular file', 'a directory', `${req.path} is a directory, where the desired state manages a file's content`, 'plumb never removes a directory: move it away by hand');
+      }
       if (!f.exists) {
         return req.content !== undefined
           ? found('file-missing', req.path, 'present', null, `${req.path} does not exist`)
@@ -90,11 +105,22 @@ export function compareRequirement(req: Requirement, facts: Facts): Verdict {
       return OK;
     }
     case 'setting': {
+      const meta = facts.files[req.file];
+      const unsafe = meta ? pathVerdict(req.file, facts, undefined, meta) : undefined;
+      if (unsafe) return unsafe;
+      if (meta?.exists && meta.type === 'symlink') {
+        return found('file-type', req.file, 'a regular file', `symlink to ${meta.target ?? '?'}`, `${req.file} is a symbolic link to ${meta.target ?? '?'}; plumb reads and edits settings only in plain files`, 'replace the link with the file it points to, by hand');
+      }
       const values = facts.settings[req.file];
       if (!values) return { unknown: `settings of ${req.file} were not read` };
       const actual = values[req.key] ?? null;
-      const same = actual !== null && (req.syntax === 'space' ? actual.toLowerCase() === req.value.toLowerCase() : actual === req.value);
-      return same ? OK : found('setting', `${req.file}:${req.key}`, req.value, actual, `${req.key} in ${req.file} is ${actual === null ? 'not set' : `'${actual}'`}, wants '${req.value}'`);
+      // A secret arrives as its label (hashed on the host) and is compared by hash; one read plainly (an older snapshot)
+      // is compared as it is. Either way only labels are shown.
+      const same = actual !== null && (isLabel(actual) ? actual === label(req.value) : req.syntax === 'space' ? actual.toLowerCase() === req.value.toLowerCase() : actual === req.value);
+      if (same) return OK;
+      const want = req.sensitive ? label(req.value) : req.value;
+      const has = actual !== null && req.sensitive && !isLabel(actual) ? label(actual) : actual;
+      return found('setting', `${req.file}:${req.key}`, want, has, `${req.key} in ${req.file} is ${has === null ? 'not set' : `'${has}'`}, wants '${want}'`);
     }
     case 'service': {
       const s = facts.services[req.unit];
@@ -117,4 +143,18 @@ export function compareRequirement(req: Requirement, facts: Facts): Verdict {
       return norm(actual) === norm(req.value) ? OK : found('sysctl', req.key, req.value, actual, `${req.key} is ${actual}, wants ${req.value}`);
     }
   }
+}
+
+/**
+ * A managed path plumb must not touch: a directory above it another user can change or swap (file-parent), or the
+ * path itself a link plumb was not told about, or not a plain file where content is managed (file-type). Both are
+ * findings of their own that no action resolves: a person looks, since a link where plumb writes can be an attack.
+ */
+function pathVerdict(path: string, facts: Facts, owner: string | undefined, f: NonNullable<Facts['files'][string]>): Verdict | undefined {
+  const parent = parentProblem(path, facts.dirs, owner);
+  if (parent) return found('file-parent', path, 'directories only root or the declared owner can change', parent, `${path}: ${parent}`, 'plumb never changes a file through a directory another user can change or swap: fix the directory');
+  if (!f.exists) return undefined;
+  if (f.type === 'symlink') return undefined;
+  if (f.type === 'other') return found('file-type', path, 'a regular file', 'neither a file nor a directory', `${path} is neither a regular file nor a directory`, 'plumb only changes regular files and directories');
+  return undefined;
 }

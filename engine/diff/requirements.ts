@@ -6,6 +6,7 @@ import { pointerJoin, type Provenance } from '../model/problem.js';
 import { unitName, type HostEntry, type ManagedFile, type Model, type RemediationEntry } from '../model/types.js';
 import { platformMatches, remediationApplies, sourceIndex, sourcesNamed } from './applicability.js';
 import { renderTemplate } from './render.js';
+import { sensitivityFor, type Sensitivity } from '../secrets/scope.js';
 import type { Origin, Requirement } from './types.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -14,19 +15,20 @@ export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8'
 export function requirementsFor(model: Model, host: HostEntry, facts: Facts): Requirement[] {
   const out: Requirement[] = [];
   const baseline = model.resolvedBaselines.get(host.baseline);
+  const sens = sensitivityFor(model, host);
   if (baseline && platformMatches(baseline.platform, facts)) {
     const origin: Origin = { kind: 'baseline', name: baseline.name };
     for (const p of baseline.packages.required) out.push({ type: 'package-present', name: p.name, minVersion: p.min_version, version: p.version, origin, source: p.source });
     for (const p of baseline.packages.forbidden) out.push({ type: 'package-absent', name: p.name, reason: p.reason, origin, source: p.source });
-    for (const f of baseline.files) out.push(fileRequirement(f, host, model, baseline.variables, origin, f.source));
-    for (const s of baseline.settings) out.push({ type: 'setting', file: s.file, syntax: s.syntax, key: s.key, value: s.value, origin, source: s.source });
+    for (const f of baseline.files) out.push(fileRequirement(f, host, model, baseline.variables, origin, f.source, sens));
+    for (const s of baseline.settings) out.push({ type: 'setting', file: s.file, syntax: s.syntax, key: s.key, value: s.value, origin, source: s.source, ...(sens.key(s.file, s.key) ? { sensitive: true } : {}) });
     for (const s of baseline.services) out.push({ type: 'service', unit: s.name, state: s.state, origin, source: s.source });
     for (const s of baseline.sysctl) out.push({ type: 'sysctl', key: s.key, value: s.value, origin, source: s.source });
     out.push({ type: 'reboot', origin, source: baseline.source });
     out.push(...packageStateRequirements(model, facts, origin, baseline.source));
   }
   for (const r of candidateRemediations(model, facts)) {
-    if (remediationApplies(r, host, facts, model).applies) out.push(...remediationRequirements(r, host, model));
+    if (remediationApplies(r, host, facts, model).applies) out.push(...remediationRequirements(r, host, model, sens));
   }
   return out;
 }
@@ -81,25 +83,29 @@ function candidateRemediations(model: Model, facts: Facts): RemediationEntry[] {
   return picked.size === order.length ? order : order.filter((r) => picked.has(r));
 }
 
-function fileRequirement(f: ManagedFile, host: HostEntry, model: Model, vars: Record<string, unknown>, origin: Origin, source: Provenance): Requirement {
+function fileRequirement(f: ManagedFile, host: HostEntry, model: Model, vars: Record<string, unknown>, origin: Origin, source: Provenance, sens: Sensitivity): Requirement {
   const content = f.template !== undefined ? renderTemplate(f.template, host, model.systems.get(host.system), vars) : f.content;
-  return { type: 'file', path: f.path, content, mode: f.mode, owner: f.owner, group: f.group, origin, source };
+  return { type: 'file', path: f.path, content, mode: f.mode, owner: f.owner, group: f.group, origin, source, ...(sens.file(f.path) ? { sensitive: true } : {}), ...(f.symlink !== undefined ? { symlink: f.symlink } : {}) };
 }
 
 const cachedRequirements = new WeakMap<Model, Map<string, Requirement[]>>();
 
-/** A remediation's requirements are the same on every host unless it writes templated files: computed once then. */
-function remediationRequirements(r: RemediationEntry, host: HostEntry, model: Model): Requirement[] {
+/**
+ * A remediation's requirements are the same on every host unless it writes templated files: computed once then (per
+ * baseline, since a baseline may say that a path or key is not a secret).
+ */
+function remediationRequirements(r: RemediationEntry, host: HostEntry, model: Model, sens: Sensitivity): Requirement[] {
   const hostIndependent = !r.action.files?.some((f) => f.template !== undefined);
-  if (!hostIndependent) return buildRemediationRequirements(r, host, model);
+  if (!hostIndependent) return buildRemediationRequirements(r, host, model, sens);
   let perModel = cachedRequirements.get(model);
   if (!perModel) cachedRequirements.set(model, (perModel = new Map()));
-  let reqs = perModel.get(r.id);
-  if (!reqs) perModel.set(r.id, (reqs = buildRemediationRequirements(r, host, model)));
+  const key = `${r.id}\u0000${host.baseline}`;
+  let reqs = perModel.get(key);
+  if (!reqs) perModel.set(key, (reqs = buildRemediationRequirements(r, host, model, sens)));
   return reqs;
 }
 
-function buildRemediationRequirements(r: RemediationEntry, host: HostEntry, model: Model): Requirement[] {
+function buildRemediationRequirements(r: RemediationEntry, host: HostEntry, model: Model, sens: Sensitivity): Requirement[] {
   const origin: Origin = { kind: 'remediation', id: r.id, severity: r.severity, emergency: Boolean(r.emergency) };
   const at = (pointer: string): Provenance => locateIn(model, r.source.file, pointer);
   const out: Requirement[] = [];
@@ -107,10 +113,10 @@ function buildRemediationRequirements(r: RemediationEntry, host: HostEntry, mode
   a.packages?.forEach((p, i) => out.push({ type: 'package-fixed', name: p.name, version: p.version, origin, source: at(`/action/packages/${i}`) }));
   a.remove?.forEach((name, i) => out.push({ type: 'package-absent', name, origin, source: at(`/action/remove/${i}`) }));
   const vars = model.resolvedBaselines.get(host.baseline)?.variables ?? {};
-  a.files?.forEach((f, i) => out.push(fileRequirement(f, host, model, vars, origin, at(`/action/files/${i}`))));
+  a.files?.forEach((f, i) => out.push(fileRequirement(f, host, model, vars, origin, at(`/action/files/${i}`), sens)));
   a.settings?.forEach((s, i) => {
     for (const [key, value] of Object.entries(s.values)) {
-      out.push({ type: 'setting', file: s.file, syntax: s.syntax ?? 'space', key, value: String(value), origin, source: at(pointerJoin(`/action/settings/${i}/values`, key)) });
+      out.push({ type: 'setting', file: s.file, syntax: s.syntax ?? 'space', key, value: String(value), origin, source: at(pointerJoin(`/action/settings/${i}/values`, key)), ...(sens.key(s.file, key) ? { sensitive: true } : {}) });
     }
   });
   for (const [name, state] of Object.entries(a.services ?? {})) {

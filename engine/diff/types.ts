@@ -12,8 +12,10 @@ export type RequirementBody =
   | { type: 'package-absent'; name: string; reason?: string }
   /** A patch: an installed package must reach this version; a package that is not installed is left alone. */
   | { type: 'package-fixed'; name: string; version: string }
-  | { type: 'file'; path: string; content?: string; mode?: string; owner?: string; group?: string }
-  | { type: 'setting'; file: string; syntax: 'space' | 'equals'; key: string; value: string }
+  /** `sensitive`: the content is a secret (engine/secrets): shown only as its sha256. `symlink`: the path is declared a link to this target. */
+  | { type: 'file'; path: string; content?: string; mode?: string; owner?: string; group?: string; sensitive?: boolean; symlink?: string }
+  /** `sensitive`: the value is a secret, compared by hash and shown only as `sensitive, sha256:…`. */
+  | { type: 'setting'; file: string; syntax: 'space' | 'equals'; key: string; value: string; sensitive?: boolean }
   | { type: 'service'; unit: string; state: 'enabled' | 'disabled' | 'masked' }
   | { type: 'sysctl'; key: string; value: string }
   /** Every managed host should run what is installed: a pending reboot is reported (never performed). */
@@ -32,6 +34,10 @@ export type FindingKind =
   | 'file-content'
   | 'file-mode'
   | 'file-owner'
+  /** A managed path is a symbolic link (not declared one), or not what it is declared to be: plumb never follows or replaces it. */
+  | 'file-type'
+  /** A directory above a managed path is a link, not a directory, owned by someone else, or writable by others. */
+  | 'file-parent'
   | 'setting'
   | 'service'
   | 'sysctl'

@@ -19,8 +19,8 @@ export class ActionFailed extends PlumbError {
 
 /** A remediation's local patch artifact does not match its recorded sha256: the remediation is refused everywhere. */
 export class ArtifactMismatch extends PlumbError {
-  constructor(remediation: string, path: string, want: string, got: string | null) {
-    super('E_ARTIFACT_MISMATCH', `remediation ${remediation}: artifact ${path} ${got ? `has sha256 ${got.slice(0, 16)}…, expected ${want.slice(0, 16)}…` : 'is missing'}`, {
+  constructor(remediation: string, path: string, want: string, got: string | null, refused?: string) {
+    super('E_ARTIFACT_MISMATCH', `remediation ${remediation}: artifact ${path} ${refused ? `is refused: ${refused}` : got ? `has sha256 ${got.slice(0, 16)}…, expected ${want.slice(0, 16)}…` : 'is missing'}`, {
       hint: 'never install a patch whose checksum does not match: fetch it again from the vendor and compare, or fix the recorded sha256 in a reviewed commit',
       data: { remediation, path },
     });

@@ -14,3 +14,37 @@ export class UnsafePath extends PlumbError {
     });
   }
 }
+
+/** A host sent facts that do not parse as what they claim to be: that host fails, named; the others go on. */
+export class FactsInvalid extends PlumbError {
+  constructor(host: string, detail: string) {
+    super('E_FACTS_INVALID', `facts from '${host}' cannot be used: ${detail}`, {
+      hint: 'nothing is planned for this host; look at it: a tool that prints what dpkg never would can be a compromised host',
+      data: { host, detail },
+    });
+  }
+}
+
+/** A host's output went over the cap: that host fails, and its output is dropped as it arrives. */
+export class OutputTooLarge extends PlumbError {
+  constructor(host: string, what: string, limit: number) {
+    super('E_OUTPUT_TOO_LARGE', `${host}: ${what} sent more than ${formatBytes(limit)}; the host was given up`, {
+      hint: `a real host sends far less; raise the cap (PLUMB_GATHER_MAX_BYTES) only if this host really needs it`,
+      data: { host, limit },
+    });
+  }
+}
+
+export function formatBytes(n: number): string {
+  return n >= 2 ** 20 ? `${Math.round((n / 2 ** 20) * 10) / 10} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
+}
+
+/** A saved plan differs from the plan apply would run now: refused, with what differs. */
+export class PlanMismatch extends PlumbError {
+  constructor(path: string, differences: string[]) {
+    super('E_PLAN_DIFFERS', `the saved plan ${path} differs from the plan for the same commit and facts: ${differences.slice(0, 5).join('; ')}${differences.length > 5 ? `; and ${differences.length - 5} more` : ''}`, {
+      hint: 'nothing was changed; a saved plan is only run as it was reviewed: make a new one with `plumb plan --out plan.json`, review it, and apply that',
+      data: { path, differences },
+    });
+  }
+}

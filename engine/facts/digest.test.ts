@@ -54,8 +54,18 @@ describe('facts snapshot', () => {
       return 'ok';
     };
     expect(code('{')).toBe('E_FACTS_SNAPSHOT');
-    expect(code(JSON.stringify({ ...snap, version: 2 }))).toBe('E_FACTS_SNAPSHOT');
-    expect(code(JSON.stringify({ ...snap, hosts: { other: base() } }))).toBe('E_FACTS_SNAPSHOT');
-    expect(code(JSON.stringify({ ...snap, hosts: { h: { ...base(), packages: 3 } } }))).toBe('E_FACTS_SNAPSHOT');
+    expect(code(JSON.stringify({ ...snap, version: 1 }))).toBe('E_FACTS_SNAPSHOT');
+    expect(code(JSON.stringify({ ...snap, hosts: 3 }))).toBe('E_FACTS_SNAPSHOT');
+  });
+  it('fails only the host whose facts do not hold up, naming it, and keeps the others', () => {
+    const snap = toSnapshot(new Map([['h', base()]]), new Map(), { gatheredAt: new Date('2026-01-01T00:00:00Z') });
+    const bad = (facts: unknown) => parseSnapshot(JSON.stringify({ ...snap, hosts: { h: base(), bad: facts } }), 'f.json');
+    const spaced = { ...base(), host: 'bad', os: { id: 'debian', versionId: '12' }, packages: { a: { name: 'a', version: '1.0 evil', arch: 'all', status: 'installed', source: 'a', sourceVersion: '1.0' } } };
+    for (const facts of [{ ...base(), host: 'other' }, { ...base(), host: 'bad', packages: 3 }, spaced, { ...base(), host: 'bad', settings: { '/x': { k: 1 } } }]) {
+      const r = bad(facts);
+      expect(Object.keys(r.hosts)).toEqual(['h']);
+      expect(r.errors?.bad?.code).toBe('E_FACTS_INVALID');
+    }
+    expect(bad(spaced).errors!.bad!.message).toMatch(/version "1\.0 evil", which dpkg refuses/);
   });
 });

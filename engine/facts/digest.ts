@@ -17,6 +17,7 @@ export function factsDigest(facts: Facts): string {
     packages: facts.packages,
     held: facts.held,
     files: facts.files,
+    dirs: facts.dirs,
     settings: facts.settings,
     services: Object.fromEntries(Object.entries(facts.services).map(([k, v]) => [k, v.state])),
     sysctl: facts.sysctl,

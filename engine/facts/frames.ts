@@ -16,6 +16,13 @@ export interface Frames {
   bundle?: Buffer;
 }
 
+/**
+ * Bounds on what any gather prints, far above a real host's (a few hundred records, tens of thousands of package
+ * lines), so that parsing what a hostile host sends costs memory in proportion to these, not to its bytes: every
+ * record and every line becomes an object, and 64 MiB of tiny ones would be millions.
+ */
+export const LIMITS = { records: 100_000, recordBytes: 2 ** 20, frameLines: 250_000, bundled: 10_000 };
+
 export function readFrames(output: string | Buffer, host: string): Frames {
   const out = typeof output === 'string' ? Buffer.from(output, 'utf8') : output;
   const records: Rec[] = [];
@@ -24,6 +31,8 @@ export function readFrames(output: string | Buffer, host: string): Frames {
   while (pos < out.length) {
     let nl = out.indexOf(0x0a, pos);
     if (nl < 0) nl = out.length;
+    if (nl - pos > LIMITS.recordBytes) throw new FactsUnreadable(host, `a record longer than ${LIMITS.recordBytes} bytes`);
+    if (records.length + malformed >= LIMITS.records) throw new FactsUnreadable(host, `more than ${LIMITS.records} records`);
     const line = out.toString('utf8', pos, nl);
     pos = nl + 1;
     if (!line.trim()) continue;
@@ -50,6 +59,7 @@ export function readFrames(output: string | Buffer, host: string): Frames {
         throw new FactsUnreadable(host, `a '${rec.t}' block does not match its length`);
       }
       rec.raw = out.subarray(pos, pos + len);
+      if (lineCount(rec.raw) > LIMITS.frameLines) throw new FactsUnreadable(host, `a '${rec.t}' block of more than ${LIMITS.frameLines} lines`);
       pos += len + 1;
     }
     records.push(rec);
@@ -72,6 +82,7 @@ export interface Unbundled {
 export function unbundle(bundle: Buffer, files: unknown, sums: Map<string, string>): Unbundled {
   const contents = new Map<string, string>();
   const failed = new Map<string, string>();
+  if (Array.isArray(files) && files.length > LIMITS.bundled) return { contents, failed: new Map([['*', `more than ${LIMITS.bundled} bundled files`]]) };
   const list = Array.isArray(files) ? files.filter((f): f is [string, number] => Array.isArray(f) && typeof f[0] === 'string' && Number.isInteger(f[1]) && f[1] >= 0) : [];
   const lengthsAgree = list.reduce((s, [, n]) => s + n, 0) === bundle.length;
   let off = 0;
@@ -84,4 +95,10 @@ export function unbundle(bundle: Buffer, files: unknown, sums: Map<string, strin
     else failed.set(path, 'changed while being read, or the output was cut short');
   }
   return { contents, failed };
+}
+
+function lineCount(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(0x0a); i >= 0 && n <= LIMITS.frameLines; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
 }

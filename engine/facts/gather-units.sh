@@ -67,7 +67,7 @@ unit_link_globs() {
   done
 }
 
-# Whether a link in ST is named $1 or points to a file named $1. ST lines are mode:size:type:owner:group:ctime:name,
+# Whether a link in ST is named $1 or points to a file named $1. ST lines are mode:size:type:uid:owner:group:ctime:name,
 # and for links "name -> target" (GNU stat, QUOTING_STYLE=literal) or "'name' -> 'target'" (busybox).
 unit_linked() {
   # Most units appear nowhere in the listing: one match over all of it settles that (line by line is slower).

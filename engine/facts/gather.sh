@@ -23,7 +23,7 @@ MAXCONTENT=262144
 # runs, and no tool can eat the rest of the script from standard input.
 
 # The time comes later, from the stat call (see there), or from date when there is no stat.
-printf '{"t":"begin","v":2}\n'
+printf '{"t":"begin","v":3}\n'
 
 # --- kernel, machine: /proc/sys strings honour reads at an offset, so the read builtin gets them whole ---
 k=''
@@ -50,10 +50,14 @@ elif have rpm; then printf '{"t":"platform","value":"rpm"}\n'; unknown packages 
 else unknown packages 'dpkg-query not installed'; fi
 
 # --- the request, sorted into lists; tools run later, once per list ---
-METAS=''   # existing requested paths (and bundled files): one stat
-SUMS=''    # regular files among them: one sha256sum
-CONTENT='' # files whose bytes are shipped
+METAS=''   # existing requested paths: one stat, with every directory above them
+CONTENT='' # files shipped whole (os-release, reboot-required.pkgs, `content` requests)
+SETS=''    # settings files, "file<TAB>syntax"
 SPACE=''   # sshd-style settings files, "base<TAB>file"
+KEYS=''    # the keys asked of settings files, "file<TAB>key<TAB>hash|plain"
+RFILES=''  # files read redacted by gather-nofollow.pl, "file<TAB>the settings file whose keys are asked"
+SETTOP=''  # files whose key lines are read plainly, "file<TAB>settings file<TAB>syntax"
+KPAT=''    # "settings file<TAB>case pattern of one of its keys"
 UNITS=''
 SYSCTL=''  # "key<TAB>/proc/sys/…"
 IFS=$NL
@@ -63,7 +67,7 @@ for line in $REQ; do
   IFS=$NL
   kind=$1; a=${2-}; b=${3-}; c=${4-}
   case $kind in
-    file | content | settings)
+    file | content | settings | key)
       case $a in /*) ;; *) unknown request 'path is not absolute'; continue ;; esac
       case $a in *[!A-Za-z0-9._@+,=/-]*) unknown request 'path has characters outside the allowed set'; continue ;; esac
       ;;
@@ -81,20 +85,39 @@ for line in $REQ; do
       if [ ! -e "$a" ] && [ ! -L "$a" ]; then printf '{"t":"file","path":"%s","exists":false}\n' "$a"; continue; fi
       printf '{"t":"file","path":"%s","exists":true}\n' "$a"
       METAS="$METAS$a$NL"
-      if [ -f "$a" ]; then SUMS="$SUMS$a$NL"; fi
       ;;
     content) has "$CONTENT" "$a" || CONTENT="$CONTENT$a$NL" ;;
     settings)
-      has "$CONTENT" "$a" || CONTENT="$CONTENT$a$NL"
+      case $b in space | equals) ;; *) unknown request 'unknown settings syntax'; continue ;; esac
+      has "$SETS" "$a$TAB$b" || SETS="$SETS$a$TAB$b$NL"
       if [ "$b" = space ]; then
         case $c in /*) ;; *) c=/etc/ssh ;; esac
         case $c in *[!A-Za-z0-9._@+,=/-]*) c=/etc/ssh ;; esac
         has "$SPACE" "$c$TAB$a" || SPACE="$SPACE$c$TAB$a$NL"
       fi
       ;;
+    key)
+      case $b in '' | *[!A-Za-z0-9_.-]*) unknown request 'setting key has characters outside the allowed set'; continue ;; esac
+      case $c in hash | plain) ;; *) unknown request 'unknown key mode'; continue ;; esac
+      KEYS="$KEYS$a$TAB$b$TAB$c$NL"
+      # One key whose value may leave only as a hash: the whole file is read redacted, never sent.
+      if [ "$c" = hash ] && ! has "$RFILES" "$a$TAB$a"; then RFILES="$RFILES$a$TAB$a$NL"; fi
+      ;;
     service) has "$UNITS" "$a" || UNITS="$UNITS$a$NL" ;;
     sysctl) has "$SYSCTL" "$a$TAB$b" || SYSCTL="$SYSCTL$a$TAB$b$NL" ;;
   esac
+done
+# The settings files read plainly, and a case pattern per key (sshd keywords in any case, `=` keys exactly).
+for e in $SETS; do
+  f=${e%%"$TAB"*}
+  rtop "$f" && continue
+  SETTOP="$SETTOP$f$TAB$e$NL"
+  for k in $KEYS; do
+    case $k in "$f$TAB"*) ;; *) continue ;; esac
+    k=${k#*"$TAB"}
+    k=${k%%"$TAB"*}
+    case $e in *"${TAB}space") ci "$k"; KPAT="$KPAT$f$TAB$CI$NL" ;; *) KPAT="$KPAT$f$TAB$k$NL" ;; esac
+  done
 done
 
 # --- operating system, reboot: their files travel with the other contents ---
@@ -138,22 +161,37 @@ if [ -d /proc/sys ]; then
     if [ -e "$p" ] && [ -r "$p" ] && ! has "$ARGS" "$p"; then ARGS="$ARGS$p$NL"; fi
   done
 fi
-for e in $SPACE; do
-  f=${e#*"$TAB"}
-  if [ -f "$f" ] && [ -r "$f" ] && ! has "$ARGS" "$f"; then ARGS="$ARGS$f$NL"; fi
+# Settings files (never through a link at their own name; a link above them is caught by the stat listing below).
+for e in $SETS; do
+  f=${e%%"$TAB"*}
+  if [ -f "$f" ] && [ -r "$f" ] && [ ! -L "$f" ] && ! has "$ARGS" "$f"; then ARGS="$ARGS$f$NL"; fi
 done
 for f in $UFILES; do has "$ARGS" "$f" || ARGS="$ARGS$f$NL"; done
 GREPPED=''
+SETLINES='' # "file:line" of the settings files read plainly: only lines that set a key asked for, Include and Match
 if [ -n "$HAVE_GREP" ] && [ -n "$ARGS" ]; then GREPPED=$(grep -H '' -- $ARGS 2>/dev/null); fi
 # Keep only lines that can matter, in one pass, since several loops below read the rest: sysctl values, and lines
 # whose text starts with [ I i W R A U D . or a blank (sections, Include, [Install] keys) or ends with a backslash.
 if [ -n "$GREPPED" ]; then
   kept=''
-  for l in $GREPPED; do case $l in /proc/sys/* | *:[[IiWRAUD.\ \	]* | *\\) kept="$kept$l$NL" ;; esac; done
+  for l in $GREPPED; do
+    case $l in /proc/sys/* | *:[[IiWRAUD.\ \	]* | *\\) kept="$kept$l$NL" ;; esac
+    setline "$l"
+  done
   GREPPED=$kept
 fi
 
 scan_includes
+# Without grep, `=` files are read by the read builtin (sshd-style ones were, for their Include lines).
+if [ -z "$HAVE_GREP" ]; then
+  for e in $SETS; do
+    case $e in *"${TAB}equals") ;; *) continue ;; esac
+    f=${e%%"$TAB"*}
+    rtop "$f" && continue
+    [ -f "$f" ] && [ -r "$f" ] && [ ! -L "$f" ] || continue
+    while IFS= read -r l || [ -n "$l" ]; do setline "$f:$l"; done <"$f"
+  done
+fi
 
 # --- sysctl: values from the grep above (not the read builtin: numeric /proc/sys files answer only a first read) ---
 for s in $SYSCTL; do
@@ -190,30 +228,25 @@ HAVE_STAT=''
 if have stat; then HAVE_STAT=1; fi
 HAVE_CAT=''
 if have cat; then HAVE_CAT=1; fi
-if [ -z "$HAVE_STAT" ] || [ -z "$HAVE_CAT" ]; then encoder || unknown contents 'neither stat and cat nor base64 available'; fi
-BUNDLE='' # plain names of readable regular files (not links): one cat, framed by their stat sizes
-SINGLE='' # the rest: one base64 each
-for f in $CONTENT; do
-  [ -f "$f" ] || continue
-  if [ ! -r "$f" ]; then
-    if plain "$f" || encoder; then printf '{"t":"content_unknown",%s,"reason":"not readable"}\n' "$(jpath path "$f")"; fi
-  elif [ -n "$HAVE_STAT" ] && [ -n "$HAVE_CAT" ] && plain "$f" && [ ! -L "$f" ]; then
-    BUNDLE="$BUNDLE$f$NL"
-    has "$METAS" "$f" || METAS="$METAS$f$NL"
-    has "$SUMS" "$f" || SUMS="$SUMS$f$NL"
-  else SINGLE="$SINGLE$f$NL"; fi
-done
-
+HAVE_PERL=''
+if have perl; then HAVE_PERL=1; fi
+if { [ -z "$HAVE_STAT" ] || [ -z "$HAVE_CAT" ]; } && [ -z "$HAVE_PERL" ]; then unknown contents 'neither stat and cat nor perl available'; fi
+# What stat describes: the requested paths, the files whose text is read, and every directory above them.
+DIRS=''
+LIST=$METAS
+for f in $CONTENT; do if plain "$f" && ! has "$LIST" "$f"; then LIST="$LIST$f$NL"; fi; done
+for e in $SETTOP; do f=${e%%"$TAB"*}; if plain "$f" && ! has "$LIST" "$f"; then LIST="$LIST$f$NL"; fi; done
+for f in $LIST; do ancestors "$f"; done
 ST=''
 LINKGLOBS=''
 if [ -n "$PENDING" ]; then unit_link_globs; fi
 if [ -n "$HAVE_STAT" ]; then
-  # One line per path: mode:size:type:owner:group:ctime:path (names from passwd and group never hold a colon), and
-  # for links "path -> target". Globbing is on for the unit directories only: the other paths are plain.
+  # One line per path: mode:size:type:uid:owner:group:ctime:path (names from passwd and group never hold a colon),
+  # and for links "path -> target". Globbing is on for the unit directories only: the other paths are plain.
   # /proc/self/ is stat's own process directory, made as stat looks it up: its ctime is the host's clock now, which
   # spares a date process.
   set +f
-  ST=$(QUOTING_STYLE=literal stat -c '%a:%s:%F:%U:%G:%Z:%N' -- /proc/self/ $METAS $LINKGLOBS 2>/dev/null)
+  ST=$(QUOTING_STYLE=literal stat -c '%a:%s:%F:%u:%U:%G:%Z:%N' -- /proc/self/ / $DIRS $LIST $LINKGLOBS 2>/dev/null)
   set -f
   raw '{"t":"stat"' "$ST"
 fi
@@ -223,6 +256,84 @@ case $ST in *:/proc/self/*) ;; *)
   case $NOW in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) printf '{"t":"time","value":"%s"}\n' "$NOW" ;; esac
   ;;
 esac
+# The listing, read once: files by type and size (STLIST), and the directories only root cannot be alone to change
+# (UNTRUSTED: not a directory, not owned by uid 0, or writable by group or others).
+STLIST=''
+UNTRUSTED=''
+for l in $ST; do
+  IFS=:
+  set -- $l
+  IFS=$NL
+  [ $# -ge 8 ] || continue
+  n=$l
+  for i in 1 2 3 4 5 6 7; do n=${n#*:}; done
+  n=${n%%" -> "*}
+  case $3 in regular*) ty=regular ;; directory) ty=directory ;; symbolic\ link) ty=symlink ;; *) ty=other ;; esac
+  if [ "$n" = / ] || has "$DIRS" "$n"; then
+    if [ "$ty" != directory ] || [ "$4" != 0 ]; then UNTRUSTED="$UNTRUSTED$n$NL"
+    else case $1 in *[2367] | *[2367]?) UNTRUSTED="$UNTRUSTED$n$NL" ;; esac; fi
+  fi
+  has "$LIST" "$n" && STLIST="$STLIST$n$TAB$ty$TAB$2$NL"
+done
+
+# Who reads what. Files in a tree only root can change are read here (grep, cat, sha256sum); the others, and every
+# file read redacted, by gather-nofollow.pl: a walk from / through descriptors opened with O_NOFOLLOW.
+PERLREQ='' # its request lines
+PDONE=''   # paths whose sha256 it sends
+SUMS=''
+BUNDLE=''
+LREAD=''   # settings files whose lines (SETLINES) are sent
+pread() { # $1 kind (c, h, r), $2 path, $3 settings file, $4 syntax
+  if [ -z "$HAVE_PERL" ]; then
+    case $1 in
+      h) ;;
+      r) printf '{"t":"content_unknown",%s,"reason":"perl is needed to read it (a directory above it others can change, a secret in it, or no stat)"}\n' "$(jpath path "$2")" ;;
+      *) printf '{"t":"content_unknown",%s,"reason":"perl is needed to read it (a directory above it others can change, or no stat and cat)"}\n' "$(jpath path "$2")" ;;
+    esac
+    return 0
+  fi
+  PERLREQ="$PERLREQ$1$TAB${3-}$TAB${4-}$TAB$2$NL"
+  PDONE="$PDONE$2$NL"
+}
+syntaxof() { SY=space; for so in $SETS; do case $so in "$1$TAB"*) SY=${so#*"$TAB"}; return 0 ;; esac; done; }
+for e in $RFILES; do
+  f=${e%%"$TAB"*}
+  syntaxof "${e#*"$TAB"}"
+  pread r "$f" "${e#*"$TAB"}" "$SY"
+done
+for e in $SETTOP; do
+  f=${e%%"$TAB"*}
+  e=${e#*"$TAB"}
+  if ! plain "$f" || [ -z "$HAVE_STAT" ]; then
+    [ -f "$f" ] && pread r "$f" "${e%%"$TAB"*}" "${e#*"$TAB"}"
+    continue
+  fi
+  statof "$f" || continue
+  case $SF in
+    regular)
+      if trusted "$f"; then LREAD="$LREAD$f$NL"
+      else pread r "$f" "${e%%"$TAB"*}" "${e#*"$TAB"}"; fi
+      ;;
+    symlink) printf '{"t":"content_unknown","path":"%s","reason":"is a symbolic link; plumb does not follow links"}\n' "$f" ;;
+    *) printf '{"t":"content_unknown","path":"%s","reason":"is not a regular file"}\n' "$f" ;;
+  esac
+done
+for f in $CONTENT; do
+  if [ -n "$HAVE_STAT" ] && plain "$f" && statof "$f"; then
+    case $SF in
+      regular) if [ -n "$HAVE_CAT" ] && trusted "$f"; then BUNDLE="$BUNDLE$f$NL"; has "$SUMS" "$f" || SUMS="$SUMS$f$NL"; else pread c "$f"; fi ;;
+      symlink) printf '{"t":"content_unknown","path":"%s","reason":"is a symbolic link; plumb does not follow links"}\n' "$f" ;;
+    esac
+  elif [ -f "$f" ] && [ ! -L "$f" ]; then pread c "$f"; fi
+done
+for f in $METAS; do
+  has "$PDONE" "$f" && continue
+  has "$SUMS" "$f" && continue
+  if [ -n "$HAVE_STAT" ]; then
+    statof "$f" && [ "$SF" = regular ] || continue
+    if trusted "$f"; then SUMS="$SUMS$f$NL"; else pread h "$f"; fi
+  elif [ -f "$f" ] && [ ! -L "$f" ]; then pread h "$f"; fi
+done
 
 # --- services: links from the stat listing, [Install] sections from the grep; systemctl for what is left ---
 if [ -n "$PENDING" ]; then
@@ -280,20 +391,30 @@ fi
 
 if [ -n "$SUMS" ] && have sha256sum; then raw '{"t":"sha256"' "$(sha256sum -- $SUMS 2>/dev/null)"; fi
 
+# The settings files read here: the lines that matter, from files only root can change.
+if [ -n "$LREAD" ]; then
+  out=''
+  for l in $SETLINES; do has "$LREAD" "${l%%:*}" && out="$out$l$NL"; done
+  fl=''
+  for f in $LREAD; do fl="$fl,\"$f\""; done
+  raw "{\"t\":\"lines\",\"files\":[${fl#,}]" "$out"
+fi
+
+# The rest, read through descriptors (its output is one framed record, written by perl itself).
+if [ -n "$PERLREQ" ]; then
+  for k in $KEYS; do PERLREQ="${PERLREQ}k$TAB$k$NL"; done
+  printf '%s' "$PERLREQ" | perl -e "$NOFOLLOW" 2>/dev/null || unknown nofollow 'gather-nofollow.pl failed'
+fi
+
 FRAMED=''
 HEAD=''
 SIZED=''
-for l in $ST; do
-  # bundled names are plain (no colon): seven fields
-  IFS=:
-  set -- $l
-  IFS=$NL
-  [ $# -eq 7 ] || continue
-  f=$7
-  n=$2
+for e in $STLIST; do
+  f=${e%%"$TAB"*}
   has "$BUNDLE" "$f" || continue
   has "$SIZED" "$f" && continue
   SIZED="$SIZED$f$NL"
+  n=${e##*"$TAB"}
   case $n in '' | *[!0-9]*) continue ;; esac
   if [ "$n" -gt $MAXCONTENT ]; then printf '{"t":"content_unknown","path":"%s","reason":"larger than 256 KiB (%s bytes)"}\n' "$f" "$n"; continue; fi
   FRAMED="$FRAMED$f$NL"
@@ -301,15 +422,6 @@ for l in $ST; do
 done
 for f in $BUNDLE; do
   has "$SIZED" "$f" || printf '{"t":"content_unknown","path":"%s","reason":"size unknown (stat failed)"}\n' "$f"
-done
-
-for f in $SINGLE; do
-  encoder || { plain "$f" && printf '{"t":"content_unknown","path":"%s","reason":"base64 not available"}\n' "$f"; continue; }
-  n=''
-  if have wc; then n=$(wc -c <"$f" 2>/dev/null); n=${n##* }; fi
-  case $n in '' | *[!0-9]*) printf '{"t":"content_unknown",%s,"reason":"size unknown (neither stat nor wc)"}\n' "$(jpath path "$f")"; continue ;; esac
-  if [ "$n" -gt $MAXCONTENT ]; then printf '{"t":"content_unknown",%s,"reason":"larger than 256 KiB (%s bytes)"}\n' "$(jpath path "$f")" "$n"; continue; fi
-  printf '{"t":"content",%s,"data":"%s"}\n' "$(jpath path "$f")" "$(enc <"$f")"
 done
 
 # Last: the end record names the bundled files, and their bytes follow it up to the end of the output, so nothing in

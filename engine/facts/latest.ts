@@ -2,7 +2,7 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../ledger/repo.js';
 import { plumbDir } from '../model/state-dir.js';
-import { parseSnapshot } from './snapshot.js';
+import { parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type { Facts, FactsSnapshot } from './types.js';
 
 /** Where `plumb apply` and `plumb reconcile` keep the newest facts of every host they reached (`plumb serve` reads it). */
@@ -31,7 +31,7 @@ export function recordLatestFacts(repoRoot: string, gathered: ReadonlyMap<string
   }
   for (const [h, e] of errors) failed[h] = { code: e.code, message: e.message };
   const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const snap: FactsSnapshot = { version: 1, gatheredAt: opts.at.toISOString(), ...(opts.commit ? { commit: opts.commit } : {}), hosts: sorted(hosts), ...(Object.keys(failed).length ? { errors: sorted(failed) } : {}) };
+  const snap: FactsSnapshot = { version: SNAPSHOT_VERSION, gatheredAt: opts.at.toISOString(), ...(opts.commit ? { commit: opts.commit } : {}), hosts: sorted(hosts), ...(Object.keys(failed).length ? { errors: sorted(failed) } : {}) };
   writeFileAtomic(path, JSON.stringify(snap), { sync: false });
   chmodSync(path, 0o600);
 }

@@ -10,11 +10,11 @@ const rec = (o: Record<string, unknown>) => JSON.stringify(o);
 const raw = (head: Record<string, unknown>, body: string) => `${JSON.stringify({ ...head, len: Buffer.byteLength(body) })}\n${body}`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const stat = (lines: string[]) => raw({ t: 'stat' }, lines.join('\n'));
-const SELF = '555:0:directory:root:root:1767323045:/proc/self/'; // 2026-01-02T03:04:05Z
-const wrap = (...lines: string[]) => [rec({ t: 'begin', v: 2 }), ...lines, rec({ t: 'end' })].join('\n');
+const SELF = '555:0:directory:0:root:root:1767323045:/proc/self/'; // 2026-01-02T03:04:05Z
+const wrap = (...lines: string[]) => [rec({ t: 'begin', v: 3 }), ...lines, rec({ t: 'end' })].join('\n');
 /** Output whose end record bundles `files`, their bytes after it. */
 const bundled = (lines: string[], files: Array<[string, string]>) =>
-  `${[rec({ t: 'begin', v: 2 }), ...lines, rec({ t: 'end', bundle: files.map(([p, c]) => [p, Buffer.byteLength(c)]) })].join('\n')}\n${files.map(([, c]) => c).join('')}`;
+  `${[rec({ t: 'begin', v: 3 }), ...lines, rec({ t: 'end', bundle: files.map(([p, c]) => [p, Buffer.byteLength(c)]) })].join('\n')}\n${files.map(([, c]) => c).join('')}`;
 const codeOf = (f: () => unknown) => {
   try {
     f();
@@ -51,9 +51,10 @@ describe('parseFacts', () => {
         rec({ t: 'sysctl', key: 'net.ipv4.tcp_syncookies', value: '1' }),
         raw({ t: 'listening' }, 'tcp   LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=1,fd=3))\nudp UNCONN 0 0 [::1]:323 [::]:*'),
         rec({ t: 'uptime', seconds: '123.45' }),
-        stat([SELF, '640:1000:regular file:root:shadow:1:/etc/shadow', '644:8:regular file:root:root:1:/etc/app.conf', '777:21:symbolic link:root:root:1:/etc/os-link -> ../usr/lib/os-release']),
+        stat([SELF, '640:1000:regular file:0:root:shadow:1:/etc/shadow', '644:8:regular file:0:root:root:1:/etc/app.conf', '777:21:symbolic link:0:root:root:1:/etc/os-link -> ../usr/lib/os-release']),
         rec({ t: 'service', name: 'ssh.service', state: 'enabled', active: 'unknown', by: 'files' }),
         raw({ t: 'sha256' }, [`${'a'.repeat(64)}  /etc/shadow`, `${sha(app)}  /etc/app.conf`, `${sha(osRelease)}  /usr/lib/os-release`].join('\n')),
+        raw({ t: 'lines', files: ['/etc/app.conf'] }, '/etc/app.conf:a = 1\n/etc/app.conf:a=2\n'),
       ],
       [
         ['/etc/app.conf', app],
@@ -73,8 +74,9 @@ describe('parseFacts', () => {
     expect(f.held).toEqual(['libssl3']);
     expect(f.files['/etc/shadow']).toEqual({ exists: true, type: 'file', mode: '0640', owner: 'root', group: 'shadow', size: 1000, sha256: 'a'.repeat(64) });
     expect(f.files['/etc/missing']).toEqual({ exists: false });
-    expect(f.files['/etc/os-link']).toEqual({ exists: true, type: 'symlink', mode: '0777', owner: 'root', group: 'root', size: 21 });
+    expect(f.files['/etc/os-link']).toEqual({ exists: true, type: 'symlink', target: '../usr/lib/os-release', mode: '0777', owner: 'root', group: 'root', size: 21 });
     expect(f.files['/etc/app.conf']!.content).toBe(app);
+    expect(f.dirs).toEqual({});
     expect(f.settings).toEqual({ '/etc/app.conf': { a: '2' } });
     expect(f.services).toEqual({ 'ssh.service': { state: 'enabled', active: 'unknown' } });
     expect(f.sysctl).toEqual({ 'net.ipv4.tcp_syncookies': '1' });
@@ -124,9 +126,10 @@ describe('parseFacts', () => {
   it('refuses output without begin or end, of another version, or with a block that does not match its length', () => {
     expect(codeOf(() => parseFacts('', emptyRequest(), 'h'))).toBe('E_FACTS');
     expect(codeOf(() => parseFacts('garbage\n', emptyRequest(), 'h'))).toBe('E_FACTS');
-    expect(codeOf(() => parseFacts(rec({ t: 'begin', v: 2 }), emptyRequest(), 'h'))).toBe('E_FACTS');
+    expect(codeOf(() => parseFacts(rec({ t: 'begin', v: 3 }), emptyRequest(), 'h'))).toBe('E_FACTS');
+    expect(codeOf(() => parseFacts([rec({ t: 'begin', v: 2 }), rec({ t: 'end' })].join('\n'), emptyRequest(), 'h'))).toBe('E_FACTS');
     expect(codeOf(() => parseFacts([rec({ t: 'begin', v: 1 }), rec({ t: 'end' })].join('\n'), emptyRequest(), 'h'))).toBe('E_FACTS');
-    const short = [rec({ t: 'begin', v: 2 }), rec({ t: 'listening', len: 50 }), 'tcp LISTEN', rec({ t: 'end' })].join('\n');
+    const short = [rec({ t: 'begin', v: 3 }), rec({ t: 'listening', len: 50 }), 'tcp LISTEN', rec({ t: 'end' })].join('\n');
     expect(codeOf(() => parseFacts(short, emptyRequest(), 'h'))).toBe('E_FACTS');
   });
 
@@ -146,24 +149,60 @@ describe('parseFacts', () => {
     expect(f.unknown.some((u) => u.fact === 'gatheredAt')).toBe(true);
   });
 
-  it('reads settings through Include globs reported by the script, plain or base64', () => {
+  it('reads settings through Include globs reported by the script, from grep lines and from gather-nofollow.pl', () => {
     const req: FactsRequest = { ...emptyRequest(), files: ['/etc/ssh/sshd_config'], settings: [{ file: '/etc/ssh/sshd_config', syntax: 'space', keys: ['PasswordAuthentication', 'MaxAuthTries'] }] };
-    const main = 'Include /etc/ssh/sshd_config.d/*.conf /etc/ssh/odd/*\nPasswordAuthentication yes\nMaxAuthTries 6\n';
-    const a = 'PasswordAuthentication no\n';
-    const out = bundled(
-      [
-        rec({ t: 'file', path: '/etc/ssh/sshd_config', exists: true }),
-        rec({ t: 'glob', file: '/etc/ssh/sshd_config', pattern: '/etc/ssh/sshd_config.d/*.conf', matches: ['/etc/ssh/sshd_config.d/a.conf'] }),
-        rec({ t: 'glob', file64: b('/etc/ssh/sshd_config'), pattern64: b('/etc/ssh/odd/*'), matches64: [b('/etc/ssh/odd/b c.conf')] }),
-        rec({ t: 'content', path64: b('/etc/ssh/odd/b c.conf'), data: b('MaxAuthTries 2\n') }),
-        stat(['644:10:regular file:root:root:1:/etc/ssh/sshd_config']),
-      ],
-      [
-        ['/etc/ssh/sshd_config', main],
-        ['/etc/ssh/sshd_config.d/a.conf', a],
-      ],
+    const lines = ['/etc/ssh/sshd_config:Include /etc/ssh/sshd_config.d/*.conf /etc/ssh/odd/*', '/etc/ssh/sshd_config:PasswordAuthentication yes', '/etc/ssh/sshd_config:MaxAuthTries 6', '/etc/ssh/sshd_config.d/a.conf:PasswordAuthentication no'];
+    const out = wrap(
+      rec({ t: 'file', path: '/etc/ssh/sshd_config', exists: true }),
+      rec({ t: 'glob', file: '/etc/ssh/sshd_config', pattern: '/etc/ssh/sshd_config.d/*.conf', matches: ['/etc/ssh/sshd_config.d/a.conf'] }),
+      rec({ t: 'glob', file64: b('/etc/ssh/sshd_config'), pattern64: b('/etc/ssh/odd/*'), matches64: [b('/etc/ssh/odd/b c.conf')] }),
+      stat(['644:10:regular file:0:root:root:1:/etc/ssh/sshd_config']),
+      raw({ t: 'lines', files: ['/etc/ssh/sshd_config', '/etc/ssh/sshd_config.d/a.conf'] }, `${lines.join('\n')}\n`),
+      raw({ t: 'nofollow' }, `${raw({ t: 'redacted', path: '/etc/ssh/odd/b c.conf' }, 'MaxAuthTries 2\n')}\n`),
     );
     expect(parseFacts(out, req, 'h').settings).toEqual({ '/etc/ssh/sshd_config': { PasswordAuthentication: 'no', MaxAuthTries: '2' } });
+  });
+
+  it('keeps only the label of a value hashed on the host, and says when it could not be hashed', () => {
+    const req: FactsRequest = { ...emptyRequest(), files: ['/etc/mysql/debian.cnf'], settings: [{ file: '/etc/mysql/debian.cnf', syntax: 'equals', keys: ['password', 'user'], hashed: ['password'] }] };
+    const inner = (withSums: boolean) =>
+      [raw({ t: 'redacted', path: '/etc/mysql/debian.cnf' }, 'user = debian-sys-maint\npassword = \u00011\u0001\n'), withSums ? raw({ t: 'sums', files: [[3, '/etc/mysql/debian.cnf']], values: [[4, 1]] }, `${'b'.repeat(64)}  /dev/fd/3\n${'c'.repeat(64)}  /dev/fd/4\n`) : ''].join('\n');
+    const out = (withSums: boolean) => wrap(rec({ t: 'file', path: '/etc/mysql/debian.cnf', exists: true }), stat(['600:10:regular file:0:root:root:1:/etc/mysql/debian.cnf']), raw({ t: 'nofollow' }, `${inner(withSums)}\n`));
+    const f = parseFacts(out(true), req, 'h');
+    expect(f.settings['/etc/mysql/debian.cnf']).toEqual({ user: 'debian-sys-maint', password: `sensitive, sha256:${'c'.repeat(64)}` });
+    expect(f.files['/etc/mysql/debian.cnf']).toMatchObject({ sha256: 'b'.repeat(64), sensitive: true });
+    expect(f.files['/etc/mysql/debian.cnf']!.content).toBeUndefined();
+    const g = parseFacts(out(false), req, 'h');
+    expect(g.settings['/etc/mysql/debian.cnf']).toBeUndefined();
+    expect(g.unknown.map((u) => u.fact)).toContain('settings:/etc/mysql/debian.cnf');
+  });
+
+  it('describes every directory above a requested path, links with their target', () => {
+    const req: FactsRequest = { ...emptyRequest(), files: ['/home/m/.config/app.conf'] };
+    const out = wrap(
+      rec({ t: 'file', path: '/home/m/.config/app.conf', exists: true }),
+      stat(['755:1:directory:0:root:root:1:/', '755:1:directory:0:root:root:1:/home', '700:1:directory:1000:m:m:1:/home/m', '777:19:symbolic link:1000:m:m:1:/home/m/.config -> /etc/apt/apt.conf.d', '644:3:regular file:0:root:root:1:/home/m/.config/app.conf']),
+    );
+    expect(parseFacts(out, req, 'h').dirs).toEqual({
+      '/': { type: 'directory', mode: '0755', owner: 'root' },
+      '/home': { type: 'directory', mode: '0755', owner: 'root' },
+      '/home/m': { type: 'directory', mode: '0700', owner: 'm' },
+      '/home/m/.config': { type: 'symlink', mode: '0777', owner: 'm', target: '/etc/apt/apt.conf.d' },
+    });
+  });
+
+  it("reports what gather-nofollow.pl refused, and a body that changed between its two reads", () => {
+    const req: FactsRequest = { ...emptyRequest(), files: ['/home/m/a', '/home/m/b'], contents: ['/home/m/a', '/home/m/b'] };
+    const inner = [
+      rec({ t: 'safe', path: '/home/m/a', ok: false, reason: 'parent /home/m is a symbolic link to /root' }),
+      raw({ t: 'body', path: '/home/m/b' }, 'new'),
+      raw({ t: 'sums', files: [[3, '/home/m/b']], values: [] }, `${sha('old')}  /dev/fd/3\n`),
+    ].join('\n');
+    const out = wrap(rec({ t: 'file', path: '/home/m/a', exists: true }), rec({ t: 'file', path: '/home/m/b', exists: true }), raw({ t: 'nofollow' }, `${inner}\n`));
+    const f = parseFacts(out, req, 'h');
+    expect(f.files['/home/m/a']!.content).toBeUndefined();
+    expect(f.unknown.find((u) => u.fact === 'content:/home/m/a')?.reason).toMatch(/symbolic link to \/root/);
+    expect(f.unknown.find((u) => u.fact === 'content:/home/m/b')?.reason).toMatch(/changed while being read/);
   });
 
   it('reports a bundled file that changed, vanished or was cut short, and keeps the others', () => {
@@ -171,24 +210,24 @@ describe('parseFacts', () => {
     const files = ['/a', '/b', '/c'].map((p) => rec({ t: 'file', path: p, exists: true }));
     const sums = (m: Record<string, string>) => raw({ t: 'sha256' }, Object.entries(m).map(([p, c]) => `${sha(c)}  ${p}`).join('\n'));
     // /b changed after sha256sum read it; its bytes are still where the sizes say.
-    const changed = `${[rec({ t: 'begin', v: 2 }), ...files, sums({ '/a': 'A\n', '/b': 'B\n', '/c': 'C\n' }), rec({ t: 'end', bundle: [['/a', 2], ['/b', 2], ['/c', 2]] })].join('\n')}\nA\nX\nC\n`;
+    const changed = `${[rec({ t: 'begin', v: 3 }), ...files, sums({ '/a': 'A\n', '/b': 'B\n', '/c': 'C\n' }), rec({ t: 'end', bundle: [['/a', 2], ['/b', 2], ['/c', 2]] })].join('\n')}\nA\nX\nC\n`;
     const f = parseFacts(changed, req, 'h');
     expect([f.files['/a']!.content, f.files['/b']!.content, f.files['/c']!.content]).toEqual(['A\n', undefined, 'C\n']);
     const contentMisses = (g: ReturnType<typeof parseFacts>) => g.unknown.map((u) => u.fact).filter((u) => u.startsWith('content:')).sort();
     expect(contentMisses(f)).toEqual(['content:/b']);
     // /b vanished before cat: /c arrives where /b should be, and only sha256 can tell.
-    const vanished = `${[rec({ t: 'begin', v: 2 }), ...files, sums({ '/a': 'A\n', '/b': 'B\n', '/c': 'C\n' }), rec({ t: 'end', bundle: [['/a', 2], ['/b', 2], ['/c', 2]] })].join('\n')}\nA\nC\n`;
+    const vanished = `${[rec({ t: 'begin', v: 3 }), ...files, sums({ '/a': 'A\n', '/b': 'B\n', '/c': 'C\n' }), rec({ t: 'end', bundle: [['/a', 2], ['/b', 2], ['/c', 2]] })].join('\n')}\nA\nC\n`;
     expect(contentMisses(parseFacts(vanished, req, 'h'))).toEqual(['content:/b', 'content:/c']);
     // Without sha256sum on the host, only the total length vouches for the boundaries.
-    const noSums = (body: string) => `${[rec({ t: 'begin', v: 2 }), ...files, rec({ t: 'end', bundle: [['/a', 2], ['/b', 2], ['/c', 2]] })].join('\n')}\n${body}`;
+    const noSums = (body: string) => `${[rec({ t: 'begin', v: 3 }), ...files, rec({ t: 'end', bundle: [['/a', 2], ['/b', 2], ['/c', 2]] })].join('\n')}\n${body}`;
     expect(parseFacts(noSums('A\nB\nC\n'), req, 'h').files['/c']!.content).toBe('C\n');
     expect(contentMisses(parseFacts(noSums('A\nC\n'), req, 'h'))).toEqual(['content:/a', 'content:/b', 'content:/c']);
   });
 
   it("reads busybox stat's quoted link lines", () => {
     const req: FactsRequest = { ...emptyRequest(), files: ['/etc/os-link'] };
-    const out = wrap(rec({ t: 'file', path: '/etc/os-link', exists: true }), stat(["777:21:symbolic link:root:root:1:'/etc/os-link' -> '../usr/lib/os-release'"]));
-    expect(parseFacts(out, req, 'h').files['/etc/os-link']).toEqual({ exists: true, type: 'symlink', mode: '0777', owner: 'root', group: 'root', size: 21 });
+    const out = wrap(rec({ t: 'file', path: '/etc/os-link', exists: true }), stat(["777:21:symbolic link:0:root:root:1:'/etc/os-link' -> '../usr/lib/os-release'"]));
+    expect(parseFacts(out, req, 'h').files['/etc/os-link']).toEqual({ exists: true, type: 'symlink', target: '../usr/lib/os-release', mode: '0777', owner: 'root', group: 'root', size: 21 });
   });
 
   it('reads the legacy Source field of older dpkg', () => {

@@ -1,18 +1,21 @@
 import { FactsUnreadable } from '../errors/index.js';
+import { createHash } from 'node:crypto';
 import { readFrames, unbundle, type Rec } from './frames.js';
 import { INCLUDE_BASE } from './request.js';
 import { debianArch, readDpkg, readOsRelease, readSs, readStat, readSums } from './readers.js';
 import { equalsSettings, spaceSettings } from './settings.js';
-import type { Facts, FactsRequest, FileFact } from './types.js';
+import { labelOfHash } from '../secrets/rules.js';
+import type { DirFact, Facts, FactsRequest, FileFact } from './types.js';
 
 /** The output format version this parser reads (engine/facts/README.md). */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 const b64 = (s: unknown): string => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : '');
 const str = (s: unknown): string | undefined => (typeof s === 'string' ? s : undefined);
 /** A path the script sent plain ("path") or, when it had no safe frame, base64-encoded ("path64"). */
 const pathOf = (r: Rec, key: string): string => str(r[key]) ?? b64(r[`${key}64`]);
 const REBOOT_PKGS = '/run/reboot-required.pkgs';
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
  * Pure: the script's output for `request` → Facts. Single malformed lines are skipped and reported in
@@ -45,6 +48,46 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
     const u = unbundle(bundle, one('end')?.bundle, sums);
     for (const [p, c] of u.contents) contents.set(p, c);
     for (const [p, why] of u.failed) contentUnknown.set(p, why);
+  }
+  // Settings files: the lines that matter, read here (`lines`) or redacted by gather-nofollow.pl.
+  const settingsText = new Map<string, string>();
+  const lines = one('lines');
+  if (lines && Array.isArray(lines.files)) {
+    const byFile = new Map<string, string[]>(lines.files.filter((f): f is string => typeof f === 'string').map((f) => [f, []]));
+    for (const l of (text(lines) ?? '').split('\n')) {
+      const colon = l.indexOf(':');
+      if (colon > 0) byFile.get(l.slice(0, colon))?.push(l.slice(colon + 1));
+    }
+    for (const [f, ls] of byFile) settingsText.set(f, ls.length ? `${ls.join('\n')}\n` : '');
+  }
+  const redacted = new Set<string>();
+  const values = new Map<string, string>();
+  const nofollow = one('nofollow');
+  if (nofollow?.raw) {
+    const inner = readFrames(nofollow.raw, host).records;
+    const sumsRec = inner.find((r) => r.t === 'sums');
+    const byFd = new Map<number, string>();
+    for (const line of (sumsRec?.raw?.toString('utf8') ?? '').split('\n')) {
+      const m = /^([0-9a-f]{64}) [ *]\/dev\/fd\/(\d+)$/.exec(line);
+      if (m) byFd.set(Number(m[2]), m[1]!);
+    }
+    const pairs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is [number, unknown] => Array.isArray(x) && typeof x[0] === 'number') : []);
+    for (const [fd, path] of pairs(sumsRec?.files)) if (typeof path === 'string' && byFd.has(fd)) sums.set(path, byFd.get(fd)!);
+    for (const [fd, n] of pairs(sumsRec?.values)) if (byFd.has(fd)) values.set(`\u0001${String(n)}\u0001`, labelOfHash(byFd.get(fd)!));
+    for (const r of inner) {
+      const path = str(r.path);
+      if (path === undefined) continue;
+      if (r.t === 'safe' && r.ok === false) contentUnknown.set(path, str(r.reason) ?? 'refused');
+      else if (r.t === 'body' && r.raw) {
+        // The bytes and the sha256 come from two reads of one descriptor: a file that changed in between is unknown.
+        const sum = sums.get(path);
+        if (sum && sha256(r.raw) !== sum) contentUnknown.set(path, 'changed while being read');
+        else contents.set(path, r.raw.toString('utf8'));
+      } else if (r.t === 'redacted' && r.raw) {
+        settingsText.set(path, r.raw.toString('utf8'));
+        redacted.add(path);
+      }
+    }
   }
   const contentMissing = (path: string) => contentUnknown.get(path) ?? (noContents ? 'file contents not available' : 'not in the output');
 
@@ -79,8 +122,8 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
   const fileRecs = new Map(all('file').map((r) => [str(r.path) ?? '', r]));
 
   const files: Record<string, FileFact> = {};
-  const wantContent = new Set([...request.contents, ...request.settings.map((s) => s.file)]);
-  for (const path of new Set([...request.files, ...wantContent])) {
+  const wantContent = new Set(request.contents);
+  for (const path of new Set([...request.files, ...wantContent, ...request.settings.map((s) => s.file)])) {
     const r = fileRecs.get(path);
     if (!r) {
       if (request.files.includes(path)) miss(`file:${path}`, 'not in the output');
@@ -92,17 +135,33 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
     }
     const st = stats.get(path);
     const f: FileFact = { exists: true };
-    if (st) Object.assign(f, { type: st.type, mode: st.mode, owner: st.owner, group: st.group, size: st.size });
+    if (st) Object.assign(f, { type: st.type, mode: st.mode, owner: st.owner, group: st.group, size: st.size, ...(st.target !== undefined ? { target: st.target } : {}) });
     if (f.type === undefined) miss(`file:${path}`, 'stat not available');
     const sum = sums.get(path);
     if (sum) f.sha256 = sum;
-    else if (f.type === 'file' || f.type === undefined) miss(`file:${path}:sha256`, 'sha256sum not available or file not readable');
+    else if (f.type === 'file' || f.type === undefined) miss(`file:${path}:sha256`, contentUnknown.get(path) ?? 'sha256sum not available or file not readable');
+    if (redacted.has(path)) f.sensitive = true;
     if (wantContent.has(path) && f.type !== 'directory') {
       const c = contents.get(path);
       if (c !== undefined) f.content = c;
       else if (!noContents) miss(`content:${path}`, contentMissing(path));
     }
     files[path] = f;
+  }
+
+  // Every directory above a requested path, as stat saw it (a missing one, and all below it, are absent).
+  const dirs: Record<string, DirFact> = {};
+  for (const path of Object.keys(files)) {
+    for (let d = path.slice(0, path.lastIndexOf('/')) || '/'; ; d = d.slice(0, d.lastIndexOf('/')) || '/') {
+      if (dirs[d]) break;
+      const st = stats.get(d);
+      if (!st) {
+        if (d === '/') break;
+        continue;
+      }
+      dirs[d] = { type: st.type ?? 'other', mode: st.mode ?? '0000', owner: st.owner ?? '', ...(st.target !== undefined ? { target: st.target } : {}) };
+      if (d === '/') break;
+    }
   }
 
   const settings: Facts['settings'] = {};
@@ -112,18 +171,28 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
       settings[s.file] = Object.fromEntries(s.keys.map((k) => [k, null]));
       continue;
     }
-    const content = contents.get(s.file);
+    const content = settingsText.get(s.file);
     if (content === undefined) {
       miss(`settings:${s.file}`, noContents ? 'file contents not available' : (contentUnknown.get(s.file) ?? 'content not in the output'));
       continue;
     }
-    if (s.syntax === 'equals') {
-      settings[s.file] = equalsSettings(content, s.keys);
+    let read: Record<string, string | null>;
+    if (s.syntax === 'equals') read = equalsSettings(content, s.keys);
+    else {
+      const r = spaceSettings(s.file, INCLUDE_BASE, s.keys, (p) => settingsText.get(p), (f, p) => globs.get(`${f}\u0000${p}`));
+      if (!r.ok) {
+        miss(`settings:${s.file}`, r.reason);
+        continue;
+      }
+      read = r.values;
+    }
+    // A hashed value arrives as \u0001n\u0001: its label, `sensitive, sha256:…`, is all that is kept.
+    const lost = Object.values(read).some((v) => v !== null && v.includes('\u0001') && !values.has(v));
+    if (lost) {
+      miss(`settings:${s.file}`, 'the host could not hash a secret value (no sha256sum?)');
       continue;
     }
-    const r = spaceSettings(s.file, INCLUDE_BASE, s.keys, (p) => contents.get(p), (f, p) => globs.get(`${f}\u0000${p}`));
-    if (r.ok) settings[s.file] = r.values;
-    else miss(`settings:${s.file}`, r.reason);
+    settings[s.file] = Object.fromEntries(Object.entries(read).map(([k, v]) => [k, v !== null && values.has(v) ? values.get(v)! : v]));
   }
 
   const services: Facts['services'] = {};
@@ -160,6 +229,7 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
     packages,
     held,
     files,
+    dirs,
     settings,
     services,
     sysctl,

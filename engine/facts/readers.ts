@@ -77,23 +77,28 @@ export function readDpkg(text: string, format: 'source' | 'legacy', nativeArch: 
 
 const statType = (kind: string) => (kind.startsWith('regular') ? 'file' : kind === 'directory' ? 'directory' : kind === 'symbolic link' ? 'symlink' : 'other');
 
-export type StatLine = Omit<FileFact, 'exists' | 'sha256' | 'content'> & { ctime: number };
+export type StatLine = Omit<FileFact, 'exists' | 'sha256' | 'content' | 'sensitive'> & { ctime: number; uid: number };
 
 /**
- * `stat -c '%a:%s:%F:%U:%G:%Z:%N'` lines → metadata by path; a link's line ends "path -> target" (GNU stat with
+ * `stat -c '%a:%s:%F:%u:%U:%G:%Z:%N'` lines → metadata by path; a link's line ends "path -> target" (GNU stat with
  * QUOTING_STYLE=literal; busybox quotes both: 'path' -> 'target'). Names from passwd and group never hold a colon,
  * and the script only asks for paths without one, so any other shape is not trusted.
  */
 export function readStat(text: string): Map<string, StatLine> {
   const out = new Map<string, StatLine>();
   for (const line of text.split('\n')) {
-    const m = /^([0-7]{1,4}):(\d+):([^:]+):([^:]+):([^:]+):(\d+):(.+)$/.exec(line);
+    const m = /^([0-7]{1,4}):(\d+):([^:]+):(\d+):([^:]+):([^:]+):(\d+):(.+)$/.exec(line);
     if (!m) continue;
     const type = statType(m[3]!);
-    let name = m[7]!;
-    if (type === 'symlink' && name.includes(' -> ')) name = name.slice(0, name.indexOf(' -> '));
+    let name = m[8]!;
+    let target: string | undefined;
+    if (type === 'symlink' && name.includes(' -> ')) {
+      target = name.slice(name.indexOf(' -> ') + 4);
+      name = name.slice(0, name.indexOf(' -> '));
+      if (/^'.*'$/.test(target)) target = target.slice(1, -1);
+    }
     if (/^'.*'$/.test(name)) name = name.slice(1, -1);
-    out.set(name, { type, mode: m[1]!.padStart(4, '0'), owner: m[4]!, group: m[5]!, size: Number(m[2]), ctime: Number(m[6]) });
+    out.set(name, { type, mode: m[1]!.padStart(4, '0'), uid: Number(m[4]), owner: m[5]!, group: m[6]!, size: Number(m[2]), ctime: Number(m[7]), ...(target !== undefined ? { target } : {}) });
   }
   return out;
 }

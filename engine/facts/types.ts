@@ -17,8 +17,14 @@ export interface Facts {
   packages: Record<string, InstalledPackage> | null;
   /** Packages on hold (apt-mark showhold / dpkg selections). */
   held: string[] | null;
-  /** Metadata of every path the desired state names; content only for small files whose keys or text are compared. */
+  /** Metadata of every path the desired state names (never following a link); content only for `content` requests. */
   files: Record<string, FileFact>;
+  /**
+   * Every directory above a path the desired state names (the root too), by path: what decides whether plumb may
+   * change that path (a real directory, owned by root or the path's declared owner, not writable by others). Always
+   * set by the gather; absent only in hand-made facts (tests), where no directory is judged.
+   */
+  dirs?: Record<string, DirFact>;
   /** key → value as the program that reads the file would see it (sshd: first occurrence wins; `=` files: last wins). */
   settings: Record<string, Record<string, string | null>>;
   /** Unit name (with suffix) → state, read without needing a running systemd. */
@@ -64,8 +70,21 @@ export interface FileFact {
   group?: string;
   size?: number;
   sha256?: string;
-  /** UTF-8 content, only for files the desired state compares by content or key, and only up to 256 KiB. */
+  /** Where a symlink points (as the link says), for type 'symlink'. */
+  target?: string;
+  /** The file was read redacted (it holds secrets, or keys only unapproved remediations ask for): no text left the host. */
+  sensitive?: boolean;
+  /** UTF-8 content, only for paths asked by `content` (never for files the desired state manages), up to 256 KiB. */
   content?: string;
+}
+
+/** A directory above a managed path, as lstat describes it. */
+export interface DirFact {
+  /** 'directory', or what stands in a directory's place: 'symlink', 'file', 'other'. */
+  type: string;
+  mode: string;
+  owner: string;
+  target?: string;
 }
 
 export interface ServiceFact {
@@ -91,8 +110,12 @@ export interface FactsRequest {
   /** Unit names, with suffix. */
   services: string[];
   sysctl: string[];
-  /** Config files whose key/value settings are compared, with their syntax and the keys wanted. */
-  settings: Array<{ file: string; syntax: 'space' | 'equals'; keys: string[] }>;
+  /**
+   * Config files whose key/value settings are compared, with their syntax and the keys wanted. `hashed`: keys whose
+   * values may leave the host only as their sha256 (secrets, and keys only unapproved remediations ask for); a file
+   * with any is read redacted and its text never leaves the host.
+   */
+  settings: Array<{ file: string; syntax: 'space' | 'equals'; keys: string[]; hashed?: string[] }>;
 }
 
 /**
@@ -100,8 +123,8 @@ export interface FactsRequest {
  * fleet (a pull-request job) can plan against them later with `plumb plan --facts facts.json`.
  */
 export interface FactsSnapshot {
-  /** Format version of this file; 1. */
-  version: 1;
+  /** Format version of this file; 2 (facts with `dirs`, secrets as labels). */
+  version: 2;
   /** When the gathering run started (ISO 8601). */
   gatheredAt: string;
   /** The desired-state commit whose request was gathered, when known. */

@@ -88,6 +88,7 @@ function merge(b: BaselineEntry, parents: ResolvedBaseline[], locate: Locate): R
         key,
         value: String(value),
         source: at(pointerJoin(`/settings/${i}/values`, key)),
+        ...sensitiveOf(s.sensitive, key),
       });
     }
   });
@@ -127,4 +128,10 @@ function set<K, V>(m: Map<K, V>, k: K, v: V): void {
 export function hintFor(name: string, known: string[]): string {
   const close = known.filter((k) => k.toLowerCase().includes(name.toLowerCase().slice(0, 3))).slice(0, 3);
   return close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : known.length ? `known: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}` : 'none are declared';
+}
+
+/** A settings entry's `sensitive:` (true, false or a list of keys) as it applies to one key; {} for the default rule. */
+export function sensitiveOf(sensitive: boolean | string[] | undefined, key: string): { sensitive?: boolean } {
+  if (typeof sensitive === 'boolean') return { sensitive };
+  return Array.isArray(sensitive) && sensitive.includes(key) ? { sensitive: true } : {};
 }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
-import { GitReadError } from '../errors/index.js';
+import { GitReadError, PlumbError } from '../errors/index.js';
+import { boundedHttp } from './pack-limits.js';
 
 /**
  * Fetches one branch of the approved repository over smart HTTP(S) into `root` (created and initialised when
@@ -19,7 +20,8 @@ export async function fetchApproved(root: string, url: string, ref: string): Pro
     await git.addRemote({ fs, dir: root, remote: 'plumbline', url, force: true });
     const r = await git.fetch({
       fs,
-      http,
+      // Every pack is checked object by object before isomorphic-git inflates it (pack-limits.ts).
+      http: boundedHttp(http),
       dir: root,
       remote: 'plumbline',
       ref,
@@ -33,6 +35,7 @@ export async function fetchApproved(root: string, url: string, ref: string): Pro
     await git.writeRef({ fs, dir: root, ref: 'refs/plumbline/approved', value: r.fetchHead, force: true });
     return r.fetchHead;
   } catch (e) {
+    if (e instanceof PlumbError) throw e;
     const redacted = url.replace(/\/\/[^@/]*@/, '//***@');
     throw new GitReadError(`cannot fetch '${ref}' from ${redacted}: ${(e as Error).message}`, 'check the URL, the branch name and the credentials (PLUMB_GIT_TOKEN)', e);
   }

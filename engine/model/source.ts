@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import git from 'isomorphic-git';
-import { GitReadError } from '../errors/index.js';
+import { GitReadError, PlumbError } from '../errors/index.js';
 import { gitReadFs } from './git-fs.js';
 
 /** The folders that hold desired state; everything else in the repository is ignored by the loader. */
@@ -162,14 +162,74 @@ export async function findGitDir(root: string): Promise<string> {
   }
 }
 
-/** One file of the repository as it is in a commit (null: the working tree), or null when it does not exist. */
-export async function readRepoFile(root: string, commit: string | null, path: string): Promise<Buffer | null> {
-  try {
-    if (!commit) return fs.readFileSync(`${root}/${path}`);
-    const gitdir = await findGitDir(root);
-    const { blob } = await git.readBlob({ fs, gitdir, oid: commit, filepath: path });
-    return Buffer.from(blob);
-  } catch {
-    return null;
+/** Why a repository file plumb reads beside the YAML (a KEV catalog, an artifact, a keyring) was refused. */
+export class RepoFileRefused extends PlumbError {
+  constructor(path: string, reason: string) {
+    super('E_REPO_FILE_REFUSED', `${path} ${reason}`, { hint: 'every file the desired state names must be a plain file inside the repository', data: { path, reason } });
   }
+}
+
+/** The same refusal the loader gives a symlinked YAML file. */
+const LINK = 'is a symbolic link; desired state must be plain files';
+
+/**
+ * One file of the repository as it is in a commit (null: the working tree), or null when it does not exist. Every
+ * file the model reads beside its YAML comes through here, under the YAML's own rules: the path must stay inside the
+ * repository (relative, no `..`), no component may be a symbolic link (in the working tree: lstat of each, and the
+ * last opened with O_NOFOLLOW; in a commit: a tree entry of mode 120000), and it must be a plain file of at most
+ * `maxBytes`. A refusal throws RepoFileRefused with the reason.
+ */
+export async function readRepoFile(root: string, commit: string | null, rel: string, opts: { maxBytes?: number } = {}): Promise<Buffer | null> {
+  const maxBytes = opts.maxBytes ?? 256 * 2 ** 20;
+  const parts = rel.split('/');
+  if (rel.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..')) throw new RepoFileRefused(rel, 'is not a path inside the repository');
+  if (!commit) {
+    let at = path.resolve(root);
+    for (const [i, p] of parts.entries()) {
+      at = path.join(at, p);
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(at);
+      } catch {
+        return null;
+      }
+      if (st.isSymbolicLink()) throw new RepoFileRefused(rel, i === parts.length - 1 ? LINK : `has a symbolic link in its path (${parts.slice(0, i + 1).join('/')}); desired state must be plain files`);
+      if (i < parts.length - 1 && !st.isDirectory()) return null;
+      if (i === parts.length - 1 && !st.isFile()) throw new RepoFileRefused(rel, 'is not a plain file');
+      if (i === parts.length - 1 && st.size > maxBytes) throw new RepoFileRefused(rel, `is ${st.size} bytes; the limit is ${maxBytes}`);
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(at, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new RepoFileRefused(rel, LINK);
+      return null;
+    }
+    try {
+      return fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  const gitdir = await findGitDir(root);
+  const cache = {};
+  let oid: string;
+  try {
+    oid = (await git.readCommit({ fs, gitdir, oid: commit, cache })).commit.tree;
+  } catch (e) {
+    throw new GitReadError(`cannot read commit ${commit.slice(0, 12)}`, undefined, e);
+  }
+  for (const [i, p] of parts.entries()) {
+    const { tree } = await git.readTree({ fs, gitdir, oid, cache });
+    const entry = tree.find((e) => e.path === p);
+    if (!entry) return null;
+    if (entry.mode === '120000') throw new RepoFileRefused(rel, i === parts.length - 1 ? LINK : `has a symbolic link in its path (${parts.slice(0, i + 1).join('/')}); desired state must be plain files`);
+    if (i < parts.length - 1) {
+      if (entry.type !== 'tree') return null;
+    } else if (entry.type !== 'blob') throw new RepoFileRefused(rel, 'is not a plain file');
+    oid = entry.oid;
+  }
+  const { blob } = await git.readBlob({ fs, gitdir, oid, cache });
+  if (blob.length > maxBytes) throw new RepoFileRefused(rel, `is ${blob.length} bytes; the limit is ${maxBytes}`);
+  return Buffer.from(blob);
 }

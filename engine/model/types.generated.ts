@@ -144,6 +144,14 @@ owner?: string
  * A user or group name.
  */
 group?: string
+/**
+ * Whether the file holds secrets: its content and value hashes only ever leave the host as 'sensitive, sha256:…'. Default: by name (shadow, gshadow, private keys, *.key, .netrc, debian.cnf, .pgpass …) or a private key in its content. A baseline may say false; a remediation can only say true.
+ */
+sensitive?: boolean
+/**
+ * The path is a symbolic link to this target (compared as written). plumb never follows a link at a managed path, and reports one that is not declared here.
+ */
+symlink?: string
 }
 
 export interface Setting {
@@ -161,6 +169,10 @@ values: {
  */
 [k: string]: string | number | boolean | undefined
 }
+/**
+ * Which values are secrets (they leave the host only as 'sensitive, sha256:…'): true for all of them, false for none, or a list of keys. Default: keys matching password|passwd|secret|token|credential|private|key, and every key of a sensitive file. A baseline may say false; a remediation can only add.
+ */
+sensitive?: (boolean | string[])
 }
 
 export interface Services {

@@ -52,6 +52,8 @@ export interface SettingReq extends Sourced {
   syntax: SettingSyntax;
   key: string;
   value: string;
+  /** The entry's `sensitive:` for this key: true or false when it says so, absent for the default rule (engine/secrets). */
+  sensitive?: boolean;
 }
 export interface ServiceReq extends Sourced {
   /** Full unit name: a bare name gets `.service`. */

@@ -10,9 +10,11 @@ export type ActionBody =
   | { type: 'package-repair'; name: string; state: string }
   | { type: 'package-install'; name: string; version?: string; minVersion?: string; upgrade: boolean }
   | { type: 'package-remove'; name: string }
-  | { type: 'file-write'; path: string; content: string; sha256: string; mode?: string; owner?: string; group?: string }
+  /** `sensitive`: the content is a secret and is not in the plan (apply takes it from the desired state by its sha256). */
+  | { type: 'file-write'; path: string; content?: string; sha256: string; mode?: string; owner?: string; group?: string; sensitive?: boolean }
   | { type: 'file-attributes'; path: string; mode?: string; owner?: string; group?: string }
-  | { type: 'setting-set'; file: string; syntax: 'space' | 'equals'; key: string; value: string }
+  /** `sensitive`: `value` is the secret's label, `sensitive, sha256:…`; apply takes the value from the desired state. */
+  | { type: 'setting-set'; file: string; syntax: 'space' | 'equals'; key: string; value: string; sensitive?: boolean }
   | { type: 'service-enable' | 'service-disable' | 'service-mask'; unit: string }
   | { type: 'sysctl-set'; key: string; value: string }
   | { type: 'reboot-notify' };

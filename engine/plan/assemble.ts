@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { diffHost } from '../diff/index.js';
+import { PlumbError } from '../errors/index.js';
 import { sha256 } from '../diff/requirements.js';
+import { label } from '../secrets/rules.js';
 import type { Finding } from '../diff/types.js';
 import type { Facts } from '../facts/types.js';
 import { formatProvenance } from '../model/problem.js';
@@ -52,7 +54,13 @@ export function assemblePlan(model: Model, inputs: HostInput[], opts: AssembleOp
       hosts.push({ ...base, error: input.error ?? { code: 'E_NO_FACTS', message: 'no facts for this host' } });
       continue;
     }
-    hosts.push(planHost(model, host, input.facts, base, now, opts.verified?.get(host.name)));
+    try {
+      hosts.push(planHost(model, host, input.facts, base, now, opts.verified?.get(host.name)));
+    } catch (e) {
+      // What one host sent must not stop the plan for the fleet: a fact the diff cannot use fails that host alone.
+      if (!(e instanceof PlumbError)) throw e;
+      hosts.push({ ...base, error: { code: e.code === 'E_INVALID_VERSION' ? 'E_FACTS_INVALID' : e.code, message: `${host.name}: ${e.message}` } });
+    }
   }
   hosts.sort((a, b) => a.ringIndex - b.ringIndex || a.host.localeCompare(b.host));
   return {
@@ -133,18 +141,24 @@ export function actionFor(f: Finding): ActionBody | null {
     case 'file-missing':
     case 'file-content':
       if (r.type !== 'file' || r.content === undefined) return null;
+      // A secret's content stays out of the plan: apply takes it from the desired state (apply/secret-values.ts).
+      if (r.sensitive) return { type: 'file-write', path: r.path, sha256: sha256(r.content), mode: r.mode, owner: r.owner, group: r.group, sensitive: true };
       return { type: 'file-write', path: r.path, content: r.content, sha256: sha256(r.content), mode: r.mode, owner: r.owner, group: r.group };
     case 'file-mode':
     case 'file-owner':
       return r.type === 'file' ? { type: 'file-attributes', path: r.path, mode: r.mode, owner: r.owner, group: r.group } : null;
     case 'setting':
-      return r.type === 'setting' ? { type: 'setting-set', file: r.file, syntax: r.syntax, key: r.key, value: r.value } : null;
+      if (r.type !== 'setting') return null;
+      return r.sensitive ? { type: 'setting-set', file: r.file, syntax: r.syntax, key: r.key, value: label(r.value), sensitive: true } : { type: 'setting-set', file: r.file, syntax: r.syntax, key: r.key, value: r.value };
     case 'service':
       return r.type === 'service' ? { type: `service-${r.state === 'enabled' ? 'enable' : r.state === 'disabled' ? 'disable' : 'mask'}`, unit: r.unit } : null;
     case 'sysctl':
       return r.type === 'sysctl' ? { type: 'sysctl-set', key: r.key, value: r.value } : null;
     case 'reboot-required':
       return { type: 'reboot-notify' };
+    case 'file-type':
+    case 'file-parent':
+      return null;
   }
 }
 

@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { check, compile } from '../advisories/check.js';
 import { parseJson } from '../advisories/json-text.js';
 import { KevCatalogInvalid } from '../errors/advisories.js';
 import type { Problem } from '../model/problem.js';
-import { readRepoFile } from '../model/source.js';
+import { readRepoFile, RepoFileRefused } from '../model/source.js';
 
 /**
  * A known-exploited-vulnerabilities catalog in CISA's KEV JSON format:
@@ -79,22 +77,24 @@ export function parseKev(name: string, bytes: Uint8Array): { catalog?: KevCatalo
   return { ...(head ? {} : { catalog: { catalogVersion: v.catalogVersion, dateReleased: v.dateReleased, entries } }), problems };
 }
 
-/** Reads the catalog the policy names (relative to the repository root). Throws KevCatalogInvalid when it is unusable. */
-export function loadKev(root: string, rel: string): { catalog: KevCatalog; problems: Problem[] } {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path.join(root, rel));
-  } catch (e) {
-    throw new KevCatalogInvalid(rel, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
-  }
-  return usable(rel, bytes);
+/**
+ * Reads the catalog the policy names (relative to the repository root) from the working tree. Throws KevCatalogInvalid
+ * when it is unusable — outside the repository or behind a symbolic link included, with the YAML files' own words.
+ */
+export async function loadKev(root: string, rel: string): Promise<{ catalog: KevCatalog; problems: Problem[] }> {
+  return loadKevAt(root, null, rel);
 }
 
 /** The catalog as it is in a commit (null: the working tree), so that `--ref` judges with that commit's catalog. */
 export async function loadKevAt(root: string, commit: string | null, rel: string): Promise<{ catalog: KevCatalog; problems: Problem[] }> {
-  if (!commit) return loadKev(root, rel);
-  const bytes = await readRepoFile(root, commit, rel);
-  if (!bytes) throw new KevCatalogInvalid(rel, `no such file in commit ${commit.slice(0, 12)}`);
+  let bytes: Buffer | null;
+  try {
+    bytes = await readRepoFile(root, commit, rel, { maxBytes: 64 * 2 ** 20 });
+  } catch (e) {
+    if (e instanceof RepoFileRefused) throw new KevCatalogInvalid(rel, (e.data as { reason: string }).reason);
+    throw e;
+  }
+  if (!bytes) throw new KevCatalogInvalid(rel, commit ? `no such file in commit ${commit.slice(0, 12)}` : 'no such file');
   return usable(rel, bytes);
 }
 

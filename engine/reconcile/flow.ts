@@ -19,7 +19,7 @@ import { checkClocks, DEFAULT_MAX_SKEW_MS } from './clock.js';
 import { commitTime } from './commit-time.js';
 import { executePlan, runStart, type LedgerPort, type RunEvent, type RunJournal } from './execute.js';
 import { RunLease } from './lease.js';
-import { readPlanFile, refuseStaleFacts, refuseStaleState, reviewedActions } from './saved-plan.js';
+import { readPlanFile, refuseDifferentPlan, refuseStaleFacts, refuseStaleState, reviewedActions } from './saved-plan.js';
 import { settleEarlier } from './settle-earlier.js';
 import { findingId } from '../apply/host.js';
 
@@ -130,7 +130,10 @@ export async function reconcile(o: ReconcileOptions, ports: ReconcilePorts = {})
     });
     const verified = verifiedIndex(runs);
     const full = assemblePlan(model, inputs, { stateDigest: digest, verified, scope: { ...o.filter, host: Array.isArray(o.filter.host) ? o.filter.host.join(',') : o.filter.host } });
-    if (saved) refuseStaleFacts(saved, full);
+    if (saved) {
+      refuseStaleFacts(saved, full);
+      refuseDifferentPlan(o.planFile!, saved, full);
+    }
 
     // What runs: the selected hosts only; with a saved plan, only actions the reviewer saw in it.
     const reviewed = saved ? reviewedActions(saved) : undefined;

@@ -4,7 +4,7 @@ import { openSsh } from './ssh/index.js';
 
 export { shellQuote, shellJoin } from './shell.js';
 export { TransportPool } from './pool.js';
-export { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
+export { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_BYTES } from './defaults.js';
 
 export interface ExecResult {
   code: number;
@@ -18,6 +18,10 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Run as root: through `sudo -n` when the login user is not root or the host says `sudo: true`. */
   privileged?: boolean;
+  /** Standard output beyond this gives the host up (OutputTooLarge) and kills the command; default 64 MiB. */
+  maxOutputBytes?: number;
+  /** Called as output arrives (bytes so far); a promise returned holds the stream until it settles (backpressure). */
+  onOutput?: (bytes: number) => Promise<void> | undefined;
 }
 
 /** One host, one connection, many commands. Commands are single strings for the remote login shell; quote with shellQuote. */

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,8 @@ function pathWithout(hidden: string[], dir: string): string {
   return dir;
 }
 
-const stable = (f: Facts) => ({ ...f, gatheredAt: '', uptimeSeconds: 0 });
+// Other processes on a shared machine open and close sockets between two runs: listening is compared in its own test.
+const stable = (f: Facts) => ({ ...f, gatheredAt: '', uptimeSeconds: 0, listening: [] });
 
 describe('gather script on the real control machine', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'plumb-gather-'));
@@ -165,7 +167,7 @@ describe('gather script on the real control machine', () => {
     expect(f.unknown.filter((u) => u.fact === 'request')).toHaveLength(5);
   });
 
-  it('ships contents exactly, leaves out files over 256 KiB, and frames odd file names with base64', () => {
+  it('ships contents exactly, leaves out files over 256 KiB, and reads odd file names and files under /tmp through gather-nofollow.pl', () => {
     const dir = join(tmp, 'contents');
     mkdirSync(join(dir, 'conf.d'), { recursive: true });
     const exact = 'no newline at the end\r\n\ttabs, "quotes", {"t":"end"}\n\u00e9t\u00e9\n\nlast';
@@ -180,6 +182,74 @@ describe('gather script on the real control machine', () => {
       expect(f.files[join(dir, 'big.txt')]!.content).toBeUndefined();
       expect(f.unknown.find((u) => u.fact === `content:${join(dir, 'big.txt')}`)?.reason).toMatch(/larger than 256 KiB/);
       expect(f.settings[join(dir, 'main.conf')]).toEqual({ MaxAuthTries: '2' });
+    }
+  });
+});
+
+describe.skipIf(!isRoot)('gather never reads through a link, and hashes secrets on the host', () => {
+  // A tree only root can change, with a home directory that the unprivileged user nobody owns inside it.
+  const base = `/var/lib/plumb-gather-test-${process.pid}`;
+  const home = `${base}/home/m`;
+  const secret = 'hunter2-NEVER-LEAVES';
+  const token = 'tok-NEVER-LEAVES';
+  const shells = [['/bin/dash'], ['/bin/bash'], ...(existsSync('/usr/bin/busybox') ? [['/usr/bin/busybox', 'sh']] : [])];
+  const asNobody = (script: string) => execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'sh', '-c', script]);
+  beforeAll(() => {
+    mkdirSync(home, { recursive: true });
+    execFileSync('chown', ['nobody', home]);
+    writeFileSync(`${base}/debian.cnf`, `[client]\nuser = debian-sys-maint\npassword = ${secret}\n`, { mode: 0o600 });
+    writeFileSync(`${base}/app.conf`, `log_level = info\napi_token = ${token}\n# password = ${secret}\n`);
+    asNobody(`cd ${home} && ln -s /etc/shadow notes.txt && ln -s /etc/ssh .config && printf 'theme = dark\n' > app.conf`);
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  const request: FactsRequest = {
+    files: [`${home}/notes.txt`, `${base}/debian.cnf`],
+    contents: [`${home}/app.conf`],
+    services: [],
+    sysctl: [],
+    settings: [
+      { file: `${base}/debian.cnf`, syntax: 'equals', keys: ['password', 'user'], hashed: ['password', 'user'] },
+      { file: `${base}/app.conf`, syntax: 'equals', keys: ['log_level'] },
+      { file: `${home}/.config/sshd_config`, syntax: 'space', keys: ['PermitRootLogin'] },
+      { file: `${home}/app.conf`, syntax: 'equals', keys: ['theme'] },
+    ],
+  };
+
+  it('reports a link as a link, reads settings redacted or by their lines, and sends no secret', () => {
+    const shadowSum = execFileSync('sha256sum', ['/etc/shadow'], { encoding: 'utf8' }).split(' ')[0]!;
+    for (const shell of shells) {
+      const { facts: f, stdout } = runUnder(shell, { PATH: process.env.PATH }, request);
+      const out = stdout.toString('latin1');
+      expect(f.files[`${home}/notes.txt`], shell.join(' ')).toMatchObject({ exists: true, type: 'symlink', target: '/etc/shadow' });
+      expect(f.files[`${home}/notes.txt`]!.sha256).toBeUndefined();
+      expect(out).not.toContain(shadowSum);
+      expect(out).not.toContain(readFileSync('/etc/shadow', 'latin1').split('\n')[0]!);
+      expect(f.settings[`${base}/debian.cnf`]).toEqual({ password: `sensitive, sha256:${createHash('sha256').update(secret).digest('hex')}`, user: `sensitive, sha256:${createHash('sha256').update('debian-sys-maint').digest('hex')}` });
+      expect(f.files[`${base}/debian.cnf`]).toMatchObject({ sensitive: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(f.settings[`${base}/app.conf`]).toEqual({ log_level: 'info' });
+      for (const s of [secret, token, 'debian-sys-maint']) expect(out, `${shell.join(' ')}: ${s}`).not.toContain(s);
+      // The settings file behind a directory the user swapped for a link to /etc/ssh is not read at all.
+      expect(f.settings[`${home}/.config/sshd_config`]).toBeUndefined();
+      expect(f.unknown.find((u) => u.fact === `settings:${home}/.config/sshd_config`)?.reason).toMatch(/parent .*\.config is a symbolic link to \/etc\/ssh/);
+      expect(f.dirs?.[`${home}/.config`]).toMatchObject({ type: 'symlink', target: '/etc/ssh' });
+      // A file in the user's own directory is read through descriptors (gather-nofollow.pl), exactly.
+      expect(f.files[`${home}/app.conf`]!.content).toBe('theme = dark\n');
+      expect(f.settings[`${home}/app.conf`]).toEqual({ theme: 'dark' });
+    }
+  });
+
+  it('without perl, reads nothing it cannot read safely, and says why', () => {
+    const path = pathWithout(['perl'], join(tmpdir(), `plumb-noperl-${process.pid}`));
+    try {
+      const { facts: f, stdout } = runUnder(['/bin/dash'], { PATH: path }, request);
+      expect(f.settings[`${base}/app.conf`]).toEqual({ log_level: 'info' });
+      expect(f.settings[`${base}/debian.cnf`]).toBeUndefined();
+      expect(f.files[`${home}/app.conf`]!.content).toBeUndefined();
+      expect(f.unknown.find((u) => u.fact === `content:${home}/app.conf`)?.reason).toMatch(/perl is needed/);
+      expect(stdout.toString('latin1')).not.toContain(secret);
+    } finally {
+      rmSync(path, { recursive: true, force: true });
     }
   });
 });

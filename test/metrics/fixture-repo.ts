@@ -72,7 +72,7 @@ export class FixtureRepo {
     });
     await commitRuns(await locateRepo(r.dir), runs);
     for (const a of ADVISORIES) writeStored(r.dir, a);
-    writeFileSync(r.facts, JSON.stringify({ version: 1, gatheredAt: '2026-01-10T00:00:00Z', hosts: fixtureFacts() }));
+    writeFileSync(r.facts, JSON.stringify({ version: 2, gatheredAt: '2026-01-10T00:00:00Z', hosts: fixtureFacts() }));
     return r;
   }
 

@@ -109,7 +109,7 @@ describe.skipIf(skip)('plumb hosts trust and plumb facts over a real sshd', () =
     const r = plumb('facts', '--ring', 'pilot', '--out', out, '--connect-timeout', '1');
     expect(r.code).toBe(1);
     const snap = JSON.parse(readFileSync(out, 'utf8'));
-    expect(snap.version).toBe(1);
+    expect(snap.version).toBe(2);
     expect(Object.keys(snap.hosts)).toEqual(['sshd-lab']);
     expect(Object.keys(snap.errors).sort()).toEqual(['payroll-web-01', 'wiki-01']);
   });

@@ -7,7 +7,7 @@ export function registerPropose(program: Command): void {
     .option('--host <name...>', 'only vulnerabilities on these hosts')
     .option('--system <name>', "only vulnerabilities on this system's hosts")
     .option('--facts <file>', 'use a facts snapshot (plumb facts --all --out FILE) instead of asking the hosts')
-    .option('--no-mirror', "do not read the policy's mirrors (binary versions are then the fixed source version)")
+    .option('--no-mirror', "do not read the policy's mirrors (then nothing is proposed: versions come only from the signed mirror index)")
     .option('--branch <name>', 'the branch to write to (default: plumb/propose-<today>); an existing one is added to')
     .option('--author <who>', "the commit's author, 'Name <email>'", 'plumb propose <plumb-propose@localhost>')
     .option('--dry-run', 'print the remediations and the commit message; write nothing')
@@ -22,6 +22,10 @@ highest severity, the installed binaries of that source with the fixed build the
 carries, and the deadline of the most urgent priority tier. A group that any remediation already
 answers — in the working tree, in HEAD or on the proposal branch, by advisory id, CVE or package —
 is left alone: nothing a person wrote is overwritten or duplicated.
+
+Which binaries a source builds, and which version of each carries the fix, come only from the
+mirror's signed index: a host that reports a binary built from another source than the index says
+is shown as disputed and never decides what every host installs.
 
 The files are committed to the branch (created from HEAD, or added to if it exists) without
 touching the working tree, the index or HEAD. The commit message is ready to become the pull

@@ -12,11 +12,12 @@ export function proposalMessage(items: ReadonlyArray<{ id: string; path: string;
     out.push(`  file:       ${path}`);
     out.push(`  advisories: ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ` and ${ids.length - 8} more` : ''}`);
     out.push(`  hosts:      ${g.hosts.slice(0, 10).map((h) => h.host).join(', ')}${g.hosts.length > 10 ? ` and ${g.hosts.length - 10} more` : ''} (${systems.join(', ')}; rings ${[...new Set(g.hosts.map((h) => h.ring))].sort().join(', ')})`);
-    out.push(`  installs:   ${g.packages.map((p) => `${p.name} ${p.version}`).join(', ')}${g.fixOnMirror === true ? ' (builds on the internal mirror)' : g.fixOnMirror === false ? ' (NOT all on the internal mirror yet)' : ''}`);
+    out.push(`  installs:   ${g.packages.map((p) => `${p.name} ${p.version}`).join(', ')} (the internal mirror's builds${g.fixOnMirror ? '' : `; none yet for ${g.missing.join(', ')}`})`);
+    for (const d of g.disputed) out.push(`  disputed:   ${d.name}: ${d.hosts.join(', ')} report${d.hosts.length === 1 ? 's' : ''} it built from ${d.claimed}, the signed index says ${d.index.join(', ')}: left out`);
     out.push('');
   }
   if (skipped.length) {
-    out.push('Not proposed, already answered:');
+    out.push('Not proposed:');
     for (const s of skipped) out.push(`  ${s.sourcePackage} (${s.release}): ${s.reason}`);
     out.push('');
   }

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { constants as osConstants, userInfo } from 'node:os';
 import { CommandTimeout } from '../../errors/index.js';
 import type { HostEntry } from '../../model/types.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS } from '../defaults.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_BYTES } from '../defaults.js';
+import { OutputCollector } from '../output.js';
 import type { ConnectOptions, ExecOptions, ExecResult, Transport } from '../index.js';
 import { checkSudo, needsSudo, summarize, withSudo } from '../privilege.js';
 
@@ -38,19 +39,31 @@ class LocalTransport implements Transport {
     return new Promise((resolve, reject) => {
       // A process group of its own, so that a timeout kills the command's children too.
       const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-      const out: Buffer[] = [];
-      const errOut: Buffer[] = [];
+      const collected = new OutputCollector(this.host, summarize(shown), opts, DEFAULT_MAX_OUTPUT_BYTES);
       let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
+      const kill = () => {
         try {
           process.kill(-child.pid!, 'SIGKILL');
         } catch {
           child.kill('SIGKILL');
         }
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        kill();
       }, timeoutMs);
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => errOut.push(d));
+      child.stdout.on('data', (d: Buffer) => {
+        const r = collected.stdout(d);
+        if (r.fail) {
+          clearTimeout(timer);
+          kill();
+          reject(r.fail);
+        } else if (r.wait) {
+          child.stdout.pause();
+          void r.wait.finally(() => child.stdout.resume());
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => collected.stderr(d));
       child.stdin.on('error', () => {
         /* the command may exit without reading its input */
       });
@@ -60,9 +73,10 @@ class LocalTransport implements Transport {
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        if (collected.failed) return;
         if (timedOut) return reject(new CommandTimeout(this.host, timeoutMs, summarize(shown)));
         const c = code ?? 128 + (signal ? ((osConstants.signals as Record<string, number>)[signal] ?? 0) : 0);
-        resolve({ code: c, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) });
+        resolve(collected.result(c));
       });
       child.stdin.end(opts.stdin ?? '');
     });

@@ -4,8 +4,9 @@ import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig } from 'ssh2';
 import { CommandTimeout, HostKeyMismatch, HostKeyUnpinned, PlumbError, SshAuthError, SshConnectError, SshConnectionLost } from '../../errors/index.js';
 import type { HostEntry } from '../../model/types.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_COUNT_MAX, DEFAULT_KEEPALIVE_INTERVAL_MS } from '../defaults.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_KEEPALIVE_COUNT_MAX, DEFAULT_KEEPALIVE_INTERVAL_MS } from '../defaults.js';
 import type { ConnectOptions, ExecOptions, ExecResult, Transport } from '../index.js';
+import { OutputCollector } from '../output.js';
 import { checkSudo, needsSudo, summarize, withSudo } from '../privilege.js';
 import { resolveCredentials } from './credentials.js';
 import { describeKey, type PresentedKey } from './fingerprint.js';
@@ -173,32 +174,45 @@ class SshTransport implements Transport {
       if (this.lost) return reject(new SshConnectionLost(this.host, this.lost));
       this.client.exec(line, (err: Error | undefined, stream: ClientChannel) => {
         if (err) return reject(this.lost ? new SshConnectionLost(this.host, this.lost, { cause: err }) : new SshConnectError(this.host, `cannot open a session channel: ${err.message}`, { cause: err }));
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
+        const collected = new OutputCollector(this.host, summarize(shown), opts, DEFAULT_MAX_OUTPUT_BYTES);
         let code: number | null = null;
         let timedOut = false;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          // Ask OpenSSH to kill the remote process (servers may ignore signal requests), close our side, and
-          // answer now: waiting for the channel to close would wait for the process.
+        // Ask OpenSSH to kill the remote process (servers may ignore signal requests), close our side, and answer
+        // now: waiting for the channel to close would wait for the process.
+        const kill = () => {
           try {
             stream.signal('KILL');
           } catch {
             /* no signal support: closing is all that is left */
           }
           stream.close();
+        };
+        const timer = setTimeout(() => {
+          timedOut = true;
+          kill();
           reject(new CommandTimeout(this.host, timeoutMs, summarize(shown)));
         }, timeoutMs);
-        stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+        stream.on('data', (d: Buffer) => {
+          const r = collected.stdout(d);
+          if (r.fail) {
+            clearTimeout(timer);
+            kill();
+            reject(r.fail);
+          } else if (r.wait) {
+            // Not reading lets SSH's window close: the host stops sending until memory is free again.
+            stream.pause();
+            void r.wait.finally(() => stream.resume());
+          }
+        });
+        stream.stderr.on('data', (d: Buffer) => collected.stderr(d));
         stream.on('exit', (c: number | null, signal?: string) => {
           code = c ?? 128 + (signal ? ((osConstants.signals as Record<string, number>)[`SIG${signal}`] ?? 0) : 0);
         });
         stream.on('close', () => {
           clearTimeout(timer);
-          if (timedOut) return;
+          if (timedOut || collected.failed) return;
           if (code === null) return reject(new SshConnectionLost(this.host, `the command ended without an exit status${this.lost ? ` (${this.lost})` : ''}`));
-          resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) });
+          resolve(collected.result(code));
         });
         stream.end(opts.stdin ?? '');
       });
