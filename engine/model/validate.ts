@@ -5,7 +5,7 @@ import type { Problem } from './problem.js';
 import type { ParsedYaml } from './yaml.js';
 
 /** The document kinds, one schema file each. */
-export type DocumentKind = 'inventory' | 'baseline' | 'remediation' | 'approval' | 'exception';
+export type DocumentKind = 'inventory' | 'baseline' | 'remediation' | 'approval' | 'exception' | 'ansible-mapping';
 
 export const SCHEMA_DIR = new URL('./schema/', import.meta.url);
 

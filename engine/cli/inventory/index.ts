@@ -69,4 +69,48 @@ Examples:
   plumb inventory unsupported --json | jq -r '.packages[:10][] | "\\(.hosts) \\(.source)"'`,
     )
     .action(lazy(() => import('./action.js'), 'unsupportedAction'));
+
+  inventory
+    .command('import')
+    .description('import hosts from another inventory into inventory/')
+    .command('ansible')
+    .argument('<source>', 'an Ansible inventory: an INI or YAML file, or a directory of them (with group_vars/ and host_vars/)')
+    .description("create or update inventory hosts from an Ansible inventory, with the smallest change, keeping every hand-written field")
+    .option('--mapping <file>', 'the mapping file: which groups become systems, rings, baselines and tags, which variables become variables', 'ansible-mapping.yaml')
+    .option('--out <file>', "the inventory file to write (default: the mapping's output, else inventory/hosts.yaml)")
+    .option('--prune', 'remove hosts of the output file that the Ansible inventory no longer lists (default: keep and list them)')
+    .option('--dry-run', 'show what would change; write nothing')
+    .option('--json', 'print the changes and the unmappable items as JSON')
+    .addHelpText(
+      'after',
+      `
+Reads the inventory the way ansible-inventory --list does (INI and YAML, children, ranges such as
+web[01:20], host:port, group_vars/ and host_vars/, Ansible's variable precedence) without running
+Ansible or anything else: executable inventory scripts and inventory plugins are refused.
+
+ansible_host, ansible_port, ansible_user and ansible_ssh_private_key_file become address, port, user
+and identity_file; ansible_connection=local becomes transport: local; ansible_become becomes sudo.
+The mapping file (YAML, reviewed in git) says the rest:
+
+  systems:   { payroll_web: payroll, wiki: intranet }     # group → system
+  rings:     { canary: pilot }                            # group → ring
+  baselines: { webservers: debian-12-web }                # group → baseline
+  tags:      { dmz: internet-facing }                     # group → tag(s)
+  variables: { http_server_name: server_name }            # Ansible variable → host variable
+  defaults:  { system: intranet, ring: broad, baseline: debian-12-server }
+
+A re-import changes only what changed on the Ansible side: fields such as owner, location,
+property_number and host_keys are never touched, nor tags and variables the mapping does not name.
+Groups, variables and hosts that cannot be mapped are listed with their file:line (a credential's
+value never is). Any problem in the inventory or the mapping is reported with file:line:col, and
+nothing is written.
+
+Exit codes: 0 written (or nothing to change), 2 --dry-run and changes are pending, 1 bad input.
+
+Examples:
+  plumb inventory import ansible ~/ansible/inventory/production --dry-run
+  plumb inventory import ansible hosts.ini --mapping ansible-mapping.yaml
+  plumb inventory import ansible inventory.yml --json | jq '.unmappable[] | select(.kind == "host")'`,
+    )
+    .action(lazy(() => import('./import-action.js'), 'importAnsibleAction'));
 }
