@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PlumbError } from '../errors/base.js';
 import { COMMANDS } from './commands.js';
-import { colours } from './output.js';
+import type { Problem } from '../model/problem.js';
+import { colours, formatProblem } from './output.js';
 
 
 /** The program without its commands: global options, and the help around the command list. */
@@ -70,6 +71,9 @@ export async function run(argv: string[]): Promise<number> {
     const c = colours(process.stderr);
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
     if (e instanceof PlumbError) {
+      // Errors about input carry their located problems (file:line:col) as `problems`: all of them are shown first.
+      const problems = (e as { problems?: unknown }).problems;
+      if (Array.isArray(problems)) process.stderr.write(problems.map((p) => `${formatProblem(p as Problem, c)}\n`).join(''));
       process.stderr.write(`${c.red('plumb: error:')} ${e.message}\n`);
       if (e.hint) process.stderr.write(`    ${c.dim(`hint: ${e.hint}`)}\n`);
       return e.exitCode;

@@ -158,6 +158,8 @@ export interface GatherAllResult {
 /** Facts of many hosts, each over one connection, a bounded number at a time. */
 export async function gatherAll(hosts: HostEntry[], model: Model, opts: GatherAllOptions = {}): Promise<GatherAllResult> {
   const pool = opts.pool ?? new TransportPool(opts.connect);
+  // Before any connection: an ssh_config plumb cannot follow stops here, and nothing is contacted.
+  pool.prepare(model, hosts);
   const queue = new PQueue({ concurrency: opts.concurrency ?? 8 });
   const facts = new Map<string, Facts>();
   const errors = new Map<string, PlumbError>();

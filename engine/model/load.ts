@@ -177,6 +177,13 @@ export function buildModel(commit: string | null, checked: Array<CheckedFile | n
         if (inv.admission && !badAt('/admission') && firstDeclaration('admission', 'the admission policy is', at(doc, '/admission'))) {
           model.admission = withSource(inv.admission, '/admission');
         }
+        if (inv.ssh_config && !badAt('/ssh_config') && firstDeclaration('ssh_config', 'ssh_config is', at(doc, '/ssh_config'))) {
+          model.sshConfig = { path: inv.ssh_config, source: at(doc, '/ssh_config') };
+        }
+        usable('jump_hosts', inv.jump_hosts, 'jump host', (j) => j.name).forEach(([j, i]) => {
+          const e = withSource(j, `/jump_hosts/${i}`);
+          if (unique('jump host', j.name, e.source)) model.jumpHosts.set(j.name, e);
+        });
         break;
       }
       case 'baseline': {

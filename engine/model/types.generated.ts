@@ -500,6 +500,14 @@ expires: string
 
 export type Money = number
 /**
+ * An absolute path, or one under ~/ (the home directory of the user plumb runs as); `none` for no file.
+ * 
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "SshConfigPath".
+ */
+
+export type SshConfigPath = string
+/**
  * This interface was referenced by `InventoryDocument`'s JSON-Schema
  * via the `definition` "AdmissionVerdict".
  */
@@ -531,6 +539,16 @@ targets?: Targets
  */
 perimeter?: PerimeterRule[]
 admission?: Admission
+/**
+ * An ssh_config(5) file on the machine plumb runs on (e.g. ~/.ssh/config) that every SSH host takes its connection from, unless it names its own: HostName, User, Port, IdentityFile, IdentityAgent, ProxyJump, ConnectTimeout, looked up by the host's address as `ssh ADDRESS` would. The host's own port, user and identity_file win, as ssh's command-line options do. Declared in one inventory file (engine/transport/ssh/README.md).
+ */
+ssh_config?: string
+/**
+ * Bastions that ProxyJump goes through and that are not managed hosts: their pinned host keys. Every hop of a ProxyJump is a jump host or an inventory host with host_keys; there is no trust on first use at a bastion either.
+ * 
+ * @maxItems 1024
+ */
+jump_hosts?: JumpHost[]
 }
 /**
  * This interface was referenced by `InventoryDocument`'s JSON-Schema
@@ -583,6 +601,10 @@ identity_file?: string
  * Run privileged commands through sudo -n (for a non-root user).
  */
 sudo?: boolean
+/**
+ * Take the connection from this ssh_config file instead of the inventory's ssh_config (none: from no file).
+ */
+ssh_config?: string
 /**
  * Pinned SSH host key fingerprints; a host presenting any other key is refused.
  * 
@@ -1077,6 +1099,29 @@ noncompliant?: ("admit" | "quarantine" | "deny")
  * The host is marked `compromised` in the inventory (default deny): patching does not remove a backdoor (SP 800-40 4.4).
  */
 compromised?: ("admit" | "quarantine" | "deny")
+}
+/**
+ * This interface was referenced by `InventoryDocument`'s JSON-Schema
+ * via the `definition` "JumpHost".
+ */
+
+export interface JumpHost {
+/**
+ * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters.
+ */
+name: string
+/**
+ * Matches a ProxyJump hop by address when the hop is not written by name.
+ */
+address?: string
+port?: number
+/**
+ * Pinned SSH host key fingerprints (plumb hosts trust NAME).
+ * 
+ * Items: An OpenSSH SHA256 host key fingerprint, as printed by `ssh-keygen -lf`.
+ */
+host_keys?: string[]
+description?: string
 }
 
 /**

@@ -5,6 +5,7 @@ import type {
   BoardMember,
   ExceptionDocument,
   Host as HostDocument,
+  JumpHost as JumpHostDocument,
   MaintenanceWindow,
   ManagedFile,
   Platform,
@@ -35,6 +36,7 @@ export type ApprovalEntry = ApprovalDocument & Sourced;
 export type ExceptionEntry = ExceptionDocument & Sourced;
 export type PolicyEntry = PolicyDocument & Sourced;
 export type AdmissionEntry = AdmissionDocument & Sourced;
+export type JumpHostEntry = JumpHostDocument & Sourced;
 
 /** One requirement of a resolved baseline; `source` is where it was declared, possibly in a parent. */
 export interface RequiredPackageReq extends Sourced {
@@ -97,6 +99,10 @@ export interface Model {
   policy?: PolicyEntry;
   /** The inventory's `admission` section (declared in one file); absent = every default (engine/serve/admission). */
   admission?: AdmissionEntry;
+  /** The inventory's `ssh_config` (declared in one file): the ssh_config(5) file SSH hosts take their connection from. */
+  sshConfig?: { path: string } & Sourced;
+  /** Bastions ProxyJump goes through that are not managed hosts, with their pinned keys (engine/transport/ssh). */
+  jumpHosts: Map<string, JumpHostEntry>;
 }
 
 export function emptyModel(commit: string | null): Model {
@@ -112,6 +118,7 @@ export function emptyModel(commit: string | null): Model {
     remediations: new Map(),
     approvals: new Map(),
     exceptions: new Map(),
+    jumpHosts: new Map(),
   };
 }
 

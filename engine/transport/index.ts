@@ -1,4 +1,6 @@
 import type { HostEntry } from '../model/types.js';
+import type { Route } from './ssh/config/routes.js';
+import type { JumpCache } from './ssh/jump.js';
 import { openLocal } from './local/index.js';
 import { openSsh } from './ssh/index.js';
 
@@ -47,6 +49,10 @@ export interface ConnectOptions {
   keepaliveCountMax?: number;
   /** Login user when the host names none; default root. */
   user?: string;
+  /** Per host name, how to reach it when an ssh_config says so (jump hosts, HostName, User …): resolveRoutes. */
+  routes?: ReadonlyMap<string, Route>;
+  /** Shared connections to jump hosts (a TransportPool makes one and closes it). */
+  jumps?: JumpCache;
   /** There is no trust on first use: host keys are pinned in the inventory (`plumb hosts trust`). */
   trustOnFirstUse?: never;
 }

@@ -1,5 +1,7 @@
-import type { HostEntry } from '../model/types.js';
+import type { HostEntry, Model } from '../model/types.js';
 import { openTransport, type ConnectOptions, type Transport } from './index.js';
+import { resolveRoutes } from './ssh/config/routes.js';
+import { JumpCache } from './ssh/jump.js';
 
 /**
  * One connection per host for a whole run: the first `get` connects, later ones (also concurrent ones) share it.
@@ -7,13 +9,28 @@ import { openTransport, type ConnectOptions, type Transport } from './index.js';
  */
 export class TransportPool {
   private readonly open = new Map<string, Promise<Transport>>();
+  private readonly opts: ConnectOptions;
   /** How many connections were opened; a run over N hosts should end with N. */
   connections = 0;
 
   constructor(
-    private readonly opts: ConnectOptions = {},
+    opts: ConnectOptions = {},
     private readonly opener: (host: HostEntry, opts: ConnectOptions) => Promise<Transport> = openTransport,
-  ) {}
+  ) {
+    // Jump hosts are shared by every host behind them, for the pool's lifetime.
+    this.opts = { ...opts, jumps: opts.jumps ?? new JumpCache() };
+  }
+
+  /**
+   * Reads the ssh_config routes of these hosts (engine/transport/ssh/config) unless the pool was given routes:
+   * called before the first connection, so a config plumb cannot follow stops the run before anything is contacted
+   * (SshConfigInvalid, located).
+   */
+  prepare(model: Model, hosts: Iterable<HostEntry>): void {
+    if (this.opts.routes) return;
+    const routes = resolveRoutes(model, hosts);
+    if (routes.size) this.opts.routes = routes;
+  }
 
   get(host: HostEntry): Promise<Transport> {
     let t = this.open.get(host.name);
@@ -48,5 +65,6 @@ export class TransportPool {
     const all = [...this.open.values()];
     this.open.clear();
     await Promise.all(all.map((t) => t.then((x) => x.close()).catch(() => undefined)));
+    await this.opts.jumps?.closeAll();
   }
 }

@@ -5,7 +5,9 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import { HostKeyMismatch, HostTrustError, UnknownObject, UsageError } from '../../errors/index.js';
 import { loadRepository } from '../../model/load.js';
 import type { Problem } from '../../model/problem.js';
-import type { HostEntry } from '../../model/types.js';
+import type { HostEntry, JumpHostEntry } from '../../model/types.js';
+import { resolveRoutes, type Route } from '../../transport/ssh/config/routes.js';
+import { JumpCache } from '../../transport/ssh/jump.js';
 import { probeHostKey } from '../../transport/ssh/index.js';
 import type { PresentedKey } from '../../transport/ssh/fingerprint.js';
 import { colours } from '../output.js';
@@ -26,20 +28,38 @@ export async function trustAction(repo: string, name: string, opts: TrustOptions
   if (!(connectTimeoutMs > 0)) throw new UsageError(`--connect-timeout must be a positive number of seconds, not '${opts.connectTimeout}'`);
   // Lenient load: a problem elsewhere in the desired state must not stop pinning this host's key.
   const { model } = await loadRepository(repo);
-  const host = model.hosts.get(name);
-  if (!host) throw new UnknownObject('host', name, [...model.hosts.keys()]);
+  const host = model.hosts.get(name) ?? jumpHostAsHost(model.jumpHosts.get(name));
+  if (!host) throw new UnknownObject('host', name, [...model.hosts.keys(), ...model.jumpHosts.keys()]);
   if (host.transport === 'local') throw new UsageError(`'${name}' is reached locally (transport: local); it has no SSH host key to pin`);
 
   const c = colours();
   const ce = colours(process.stderr);
-  const key = await probeHostKey(host, { connectTimeoutMs });
-  const others: PresentedKey[] = [];
-  for (const t of KEY_TYPES) {
-    if (key.keyType === t || (t.startsWith('rsa') && key.keyType.startsWith('rsa'))) continue;
-    const k = await probeHostKey(host, { connectTimeoutMs, hostKeyAlgorithms: [t] }).catch(() => undefined);
-    if (k && k.fingerprint !== key.fingerprint) others.push(k);
+  // Through the ssh_config's ProxyJump, if any: every jump host on the way must already be pinned.
+  const routes = resolveRoutes(model, [host]);
+  const route = routes.get(name);
+  const jumps = new JumpCache();
+  try {
+    const key = await probeHostKey(host, { connectTimeoutMs, routes, jumps });
+    const others: PresentedKey[] = [];
+    for (const t of KEY_TYPES) {
+      if (key.keyType === t || (t.startsWith('rsa') && key.keyType.startsWith('rsa'))) continue;
+      const k = await probeHostKey(host, { connectTimeoutMs, hostKeyAlgorithms: [t], routes, jumps }).catch(() => undefined);
+      if (k && k.fingerprint !== key.fingerprint) others.push(k);
+    }
+    await pinPresented(repo, name, host, key, others, route, opts, c, ce);
+  } finally {
+    await jumps.closeAll();
   }
-  const where = `${host.address}${host.port && host.port !== 22 ? `:${host.port}` : ''}`;
+}
+
+/** A jump host as the host-shaped value the probe and the pinning take (its key is pinned the same way). */
+function jumpHostAsHost(j: JumpHostEntry | undefined): HostEntry | undefined {
+  return j && ({ name: j.name, address: j.address ?? j.name, port: j.port, host_keys: j.host_keys, source: j.source } as HostEntry);
+}
+
+async function pinPresented(repo: string, name: string, host: HostEntry, key: PresentedKey, others: PresentedKey[], route: Route | undefined, opts: TrustOptions, c: ReturnType<typeof colours>, ce: ReturnType<typeof colours>): Promise<void> {
+  const target = route?.target ?? { host: host.address, port: host.port ?? 22 };
+  const where = `${target.host}${target.port !== 22 ? `:${target.port}` : ''}${route?.hops.length ? ` through ${route.hops.map((h) => h.label).join(', ')}` : ''}`;
   process.stdout.write(`${c.bold(name)} (${where}) presents ${key.keyType} ${c.bold(key.fingerprint)}\n`);
   for (const k of others) process.stdout.write(c.dim(`  it also offers ${k.keyType} ${k.fingerprint} (not used by plumb, not pinned)\n`));
 
@@ -80,11 +100,12 @@ export async function pinKey(repo: string, host: HostEntry, fingerprint: string)
   writeFileSync(file, withPinnedKey(before, host, fingerprint));
 
   const after = await loadRepository(repo);
-  if (errorsIn(after.problems) > was || after.model.hosts.get(host.name)?.host_keys?.includes(fingerprint) !== true) {
+  const now = after.model.hosts.get(host.name) ?? after.model.jumpHosts.get(host.name);
+  if (errorsIn(after.problems) > was || now?.host_keys?.includes(fingerprint) !== true) {
     writeFileSync(file, before);
     throw new HostTrustError(`pinning the key would leave ${host.source.file} invalid; the file was left unchanged`, 'run `plumb validate` and add the fingerprint to host_keys by hand');
   }
-  return after.model.hosts.get(host.name)!.source.line;
+  return now.source.line;
 }
 
 /** ssh-ed25519 → ed25519, ecdsa-sha2-nistp256 → ecdsa, rsa-sha2-512 → rsa: the name of the key file sshd uses. */
@@ -99,8 +120,8 @@ function hostKeyFile(keyType: string): string {
  */
 export function withPinnedKey(text: string, host: Pick<HostEntry, 'name' | 'source'>, fingerprint: string): string {
   const doc = parseDocument(text);
-  const index = Number(/^\/hosts\/(\d+)$/.exec(host.source.pointer)?.[1]);
-  const node = Number.isInteger(index) ? doc.getIn(['hosts', index], true) : undefined;
+  const m = /^\/(hosts|jump_hosts)\/(\d+)$/.exec(host.source.pointer);
+  const node = m ? doc.getIn([m[1], Number(m[2])], true) : undefined;
   if (!isMap(node) || node.get('name') !== host.name || !node.range) {
     throw new HostTrustError(`cannot find host '${host.name}' at ${host.source.file}:${host.source.line} any more`, 'the file changed since it was read; run the command again');
   }

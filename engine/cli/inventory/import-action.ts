@@ -1,19 +1,13 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { importAnsible, ImportRefused, type ImportResult } from '../../import/ansible/import.js';
-import { formatProblems } from '../common.js';
+import { importAnsible, type ImportResult } from '../../import/ansible/import.js';
 import { colours, plural, printJson } from '../output.js';
 import { globals } from '../program.js';
 
 export async function importAnsibleAction(source: string, opts: { mapping: string; out?: string; prune?: boolean; dryRun?: boolean; json?: boolean }, cmd: Command): Promise<void> {
   const { repo } = globals(cmd);
-  let result: ImportResult;
-  try {
-    result = await importAnsible({ repo, source: path.resolve(source), mapping: opts.mapping, out: opts.out, prune: opts.prune, dryRun: opts.dryRun });
-  } catch (e) {
-    if (e instanceof ImportRefused) process.stderr.write(formatProblems(e.problems));
-    throw e;
-  }
+  // ImportRefused carries its located problems; the one catch (program.ts) prints them all.
+  const result: ImportResult = await importAnsible({ repo, source: path.resolve(source), mapping: opts.mapping, out: opts.out, prune: opts.prune, dryRun: opts.dryRun });
   const pending = result.changes.some((c) => c.change !== 'kept');
   if (opts.json) printJson(result);
   else process.stdout.write(render(result, Boolean(opts.dryRun) && pending));

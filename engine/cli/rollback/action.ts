@@ -21,6 +21,7 @@ export async function rollbackAction(hostName: string, opts: { run: string; yes?
     const runs = await readRuns(repo);
     const run = runs.find((r) => r.id === opts.run);
     if (!run) throw new NotInLedger(`run ${opts.run}`);
+    pool.prepare(model, [host!]);
     const t = await pool.get(host!);
     const facts = await gatherFacts(t, requestFor(model, host!), host!.name);
     const plan = await planRollback(run, host!.name, t, facts, { later: runs.filter((r) => r.kind !== 'rollback' && r.rollbackOf !== run.id), force: opts.force });

@@ -2,6 +2,7 @@ import { constants as osConstants } from 'node:os';
 import PQueue from 'p-queue';
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig } from 'ssh2';
+import type { Duplex } from 'node:stream';
 import { CommandTimeout, HostKeyMismatch, HostKeyUnpinned, PlumbError, SshAuthError, SshConnectError, SshConnectionLost } from '../../errors/index.js';
 import type { HostEntry } from '../../model/types.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_KEEPALIVE_COUNT_MAX, DEFAULT_KEEPALIVE_INTERVAL_MS } from '../defaults.js';
@@ -9,7 +10,9 @@ import type { ConnectOptions, ExecOptions, ExecResult, Transport } from '../inde
 import { OutputCollector } from '../output.js';
 import { checkSudo, needsSudo, summarize, withSudo } from '../privilege.js';
 import { resolveCredentials } from './credentials.js';
+import type { Endpoint } from './config/routes.js';
 import { describeKey, type PresentedKey } from './fingerprint.js';
+import { connectHops, connectRoute, forward } from './jump.js';
 
 /** OpenSSH allows 10 sessions per connection (MaxSessions); stay below it. */
 const CHANNELS_PER_CONNECTION = 8;
@@ -20,29 +23,14 @@ const CHANNELS_PER_CONNECTION = 8;
  * over this one connection.
  */
 export async function openSsh(host: HostEntry, opts: ConnectOptions = {}): Promise<Transport> {
-  const pins = host.host_keys ?? [];
-  const creds = resolveCredentials(host, opts);
-  const user = host.user ?? opts.user ?? 'root';
-  let refusal: PlumbError | undefined;
-
-  const config: ConnectConfig = {
-    host: host.address,
-    port: host.port ?? 22,
-    username: user,
-    privateKey: creds.privateKey,
-    passphrase: creds.passphrase,
-    agent: creds.agent,
-    readyTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    keepaliveInterval: opts.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
-    keepaliveCountMax: opts.keepaliveCountMax ?? DEFAULT_KEEPALIVE_COUNT_MAX,
-    hostVerifier: (key: Buffer) => {
-      const presented = describeKey(key);
-      if (pins.includes(presented.fingerprint)) return true;
-      refusal = pins.length === 0 ? new HostKeyUnpinned(host.name, presented.fingerprint, presented.keyType) : new HostKeyMismatch(host.name, pins, presented.fingerprint, presented.keyType);
-      return false;
-    },
-  };
-  const client = await connect(host, config, () => refusal, creds.sources);
+  const route = opts.routes?.get(host.name);
+  const user = (route ? route.target.user : host.user) ?? opts.user ?? 'root';
+  const client = route
+    ? await connectRoute(route, opts)
+    : await connectEndpoint(
+        { label: host.name, host: host.address, port: host.port ?? 22, user, identityFile: host.identity_file, pins: host.host_keys ?? [] },
+        opts,
+      );
   return new SshTransport(host.name, client, {
     sudo: needsSudo(user, host.sudo),
     user,
@@ -51,15 +39,51 @@ export async function openSsh(host: HostEntry, opts: ConnectOptions = {}): Promi
 }
 
 /**
+ * One SSH connection to an endpoint — directly, or over `sock` (a channel a jump host forwarded): the presented
+ * host key is checked against the endpoint's pins during key exchange, before any credential is sent, then the
+ * key file and/or agent authenticate. Agent forwarding is never requested.
+ */
+export async function connectEndpoint(e: Endpoint, opts: ConnectOptions, sock?: Duplex): Promise<ssh2.Client> {
+  const creds = resolveCredentials({ name: e.label, identity_file: e.identityFile } as HostEntry, { ...opts, agent: opts.agent ?? e.agent });
+  let refusal: PlumbError | undefined;
+  const config: ConnectConfig = {
+    host: e.host,
+    port: e.port,
+    ...(sock ? { sock: sock as never } : {}),
+    username: e.user ?? opts.user ?? 'root',
+    privateKey: creds.privateKey,
+    passphrase: creds.passphrase,
+    agent: creds.agent,
+    agentForward: false,
+    readyTimeout: e.connectTimeoutMs ?? opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepaliveInterval: opts.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,
+    keepaliveCountMax: opts.keepaliveCountMax ?? DEFAULT_KEEPALIVE_COUNT_MAX,
+    hostVerifier: (key: Buffer) => {
+      const presented = describeKey(key);
+      if (e.pins.includes(presented.fingerprint)) return true;
+      refusal = e.pins.length === 0 ? new HostKeyUnpinned(e.label, presented.fingerprint, presented.keyType) : new HostKeyMismatch(e.label, e.pins, presented.fingerprint, presented.keyType);
+      return false;
+    },
+  };
+  return connect({ name: e.label } as HostEntry, config, () => refusal, creds.sources);
+}
+
+/**
  * The host key a host presents, without verifying it and without authenticating: the verifier records the key
  * and then refuses it, so the connection ends during key exchange. `algorithms` narrows the key types offered.
  */
 export async function probeHostKey(host: HostEntry, opts: ConnectOptions & { hostKeyAlgorithms?: string[] } = {}): Promise<PresentedKey> {
   let seen: PresentedKey | undefined;
+  const route = opts.routes?.get(host.name);
+  // Behind jump hosts, the probe travels through them: each of them must already be pinned (no trust on first use).
+  const via = route?.hops.length ? await connectHops(route.hops, opts) : undefined;
+  const target = route?.target;
+  const sock = via && target ? await forward(via, target, host.name) : undefined;
   const config: ConnectConfig = {
-    host: host.address,
-    port: host.port ?? 22,
-    username: host.user ?? opts.user ?? 'root',
+    host: target?.host ?? host.address,
+    port: target?.port ?? host.port ?? 22,
+    ...(sock ? { sock: sock as never } : {}),
+    username: target?.user ?? host.user ?? opts.user ?? 'root',
     readyTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     hostVerifier: (key: Buffer) => {
       seen = describeKey(key);
@@ -73,6 +97,8 @@ export async function probeHostKey(host: HostEntry, opts: ConnectOptions & { hos
   } catch (e) {
     if (seen) return seen;
     throw e;
+  } finally {
+    if (via && !opts.jumps) via.end();
   }
   if (seen) return seen;
   throw new SshConnectError(host.name, 'the server did not present a host key');
