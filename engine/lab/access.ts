@@ -29,7 +29,7 @@ export function sshConfig(hosts: LabHost[], keyPath: string, knownHostsPath: str
   GlobalKnownHostsFile /dev/null
   StrictHostKeyChecking yes
   LogLevel ERROR
-`,
+${h.behind ? `  ProxyJump ${h.behind}\n` : ''}`,
   );
   return `# plumb lab '${lab}': ssh -F <this file> ${hosts[0]?.name ?? 'HOST'}\n${blocks.join('\n')}`;
 }
@@ -39,11 +39,14 @@ export interface InventoryOptions {
   baseline: string;
   keyPath: string;
   lab: string;
+  /** Hosts behind the bastion are reached through this ssh_config (the lab's own, with ProxyJump). */
+  sshConfig?: string;
 }
 
 /** The lab hosts as an inventory document (engine/model/schema/inventory.schema.json). */
 export function inventoryYaml(hosts: LabHost[], opts: InventoryOptions): string {
   const doc = {
+    ...(opts.sshConfig ? { ssh_config: opts.sshConfig } : {}),
     hosts: hosts.map((h) => ({
       name: h.name,
       address: h.address,
@@ -55,7 +58,7 @@ export function inventoryYaml(hosts: LabHost[], opts: InventoryOptions): string 
       baseline: opts.baseline,
       ring: h.ring,
       tags: ['lab'],
-      location: `plumb lab ${opts.lab} (netns ${h.netns})`,
+      location: `plumb lab ${opts.lab} (netns ${h.netns}${h.behind ? `, behind ${h.behind}` : ''})`,
     })),
   };
   const head = `# Hosts of plumb lab '${opts.lab}', written by \`plumb lab up\`; removed again by \`plumb lab down\`.\n# Host keys are fresh at every \`up\`: they are pinned here (host_keys) and in the lab's known_hosts.\n`;

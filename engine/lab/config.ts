@@ -64,6 +64,9 @@ export interface LabNames {
   name: string;
   tag: string;
   bridge: string;
+  /** The second network, behind the bastion (`--behind-bastion`), and the bastion's end of its link to it. */
+  hiddenBridge: string;
+  bastionVeth: string;
   dir: string;
   lockPath: string;
   labJson: string;
@@ -83,6 +86,8 @@ export function labNames(name: string, roots: LabRoots): LabNames {
     name,
     tag,
     bridge: `plb-${tag}`,
+    hiddenBridge: `plh-${tag}`,
+    bastionVeth: `plx-${tag}`,
     dir,
     lockPath: join(roots.stateRoot, `${name}.lock`),
     labJson: join(dir, 'lab.json'),

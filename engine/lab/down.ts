@@ -73,6 +73,8 @@ export async function teardown(names: LabNames, opts: { keepFiles: boolean }): P
   const links = await listLinks();
   for (const l of links.filter((l) => names.vethPattern.test(l))) if (await deleteLink(l)) removed.push(`link ${l}`);
   if (links.includes(names.bridge) && (await deleteLink(names.bridge))) removed.push(`link ${names.bridge}`);
+  if (links.includes(names.bastionVeth) && (await deleteLink(names.bastionVeth))) removed.push(`link ${names.bastionVeth}`);
+  if (links.includes(names.hiddenBridge) && (await deleteLink(names.hiddenBridge))) removed.push(`link ${names.hiddenBridge}`);
 
   if (info?.inventoryOut && existsSync(info.inventoryOut.path)) {
     // Only the file as the lab wrote it: an edited copy is somebody's work now.
@@ -93,7 +95,7 @@ export async function teardown(names: LabNames, opts: { keepFiles: boolean }): P
 export async function leftovers(names: LabNames, processes: OwnedProcess[] = []): Promise<string[]> {
   const left: string[] = [];
   for (const n of await listNetns()) if (names.netnsPattern.test(n)) left.push(`netns ${n}`);
-  for (const l of await listLinks()) if (names.vethPattern.test(l) || l === names.bridge) left.push(`link ${l}`);
+  for (const l of await listLinks()) if (names.vethPattern.test(l) || l === names.bridge || l === names.hiddenBridge || l === names.bastionVeth) left.push(`link ${l}`);
   for (const p of processes) if (isAlive(p.pid, p.startTime)) left.push(`process ${p.pid}`);
   for (const m of existsSync(names.dir) ? mountsBelow(names.dir) : []) left.push(`mount ${m}`);
   return left;

@@ -50,7 +50,7 @@ export async function resetHost(ref: LabRef & { host: string; lockWaitMs?: numbe
       ...(await netnsPids(h.netns)).map((pid) => ({ pid })),
     ];
     await killAndWait(procs, 'SIGKILL');
-    const plan: HostPlan = { index: info.hosts.indexOf(h) + 1, name: h.name, address: h.address, netns: h.netns, veth: h.veth, ring: h.ring, dir: h.dir };
+    const plan: HostPlan = { index: info.hosts.indexOf(h) + 1, name: h.name, address: h.address, netns: h.netns, veth: h.veth, ring: h.ring, dir: h.dir, hidden: Boolean(h.behind) };
     const started = await bootHost(plan, info.image, (p) => {
       Object.assign(h, p);
       writeLabFile(names, info);

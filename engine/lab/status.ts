@@ -1,5 +1,5 @@
 import { holderAlive, readHolder } from './lock.js';
-import { sshBanner } from './host/start.js';
+import { sshBanner, sshBannerInNetns } from './host/start.js';
 import { isAlive } from './proc.js';
 import { type LabRef, listLabNames, readLabFile, resolveLab } from './state.js';
 import type { LabHealth, LabInfo } from './types.js';
@@ -29,7 +29,7 @@ export async function labStatus(ref: LabRef = {}): Promise<LabStatus> {
   const hosts = await Promise.all(
     info.hosts.map(async (h) => {
       const running = h.initPid !== null && isAlive(h.initPid, h.initStartTime);
-      const sshReachable = running && (await sshBanner(h.address, h.port, 1000));
+      const sshReachable = running && (h.behind ? await sshBannerInNetns(h.netns) : await sshBanner(h.address, h.port, 1000));
       if (!running) problems.push(`${h.name}: not running`);
       else if (!sshReachable) problems.push(`${h.name}: sshd does not answer on ${h.address}:${h.port}`);
       return { name: h.name, running, sshReachable };

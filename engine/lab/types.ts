@@ -24,6 +24,8 @@ export interface LabHost {
   ring: string;
   /** Host directory in the state dir: overlay upper/work, seed files, boot log. */
   dir: string;
+  /** On the network behind this bastion host (`--behind-bastion`): only the bastion reaches it. */
+  behind?: string;
 }
 
 export interface SecurityUpdate {
@@ -99,6 +101,8 @@ export interface LabInfo {
   subnet: string;
   controlAddress: string;
   bridge: string;
+  /** `--behind-bastion N`: the second network, which only the bastion (the first host, on eth1) reaches. */
+  hidden?: { subnet: string; bridge: string; bastion: string; bastionAddress: string };
   image: LabImage;
   hosts: LabHost[];
   keyPath: string;

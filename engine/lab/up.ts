@@ -9,7 +9,7 @@ import { readJson, removeTree, writeFileAtomic, writeJson } from './disk.js';
 import { teardown, leftovers } from './down.js';
 import { ensureImage, imageIsCached, type ImageAndMirror, type ImageOptions } from './image.js';
 import { generateKey } from './host/keys.js';
-import { createBridge, createHostNetwork, routesAndAddresses } from './host/network.js';
+import { createBridge, createHiddenNetwork, createHostNetwork, routesAndAddresses } from './host/network.js';
 import { bootHost, type HostPlan, MIRROR_KEYRING, prepareSeed, waitForSsh } from './host/start.js';
 import { acquireLock } from './lock.js';
 import { PUBLIC_KEY_FILE } from './mirror/repository.js';
@@ -33,6 +33,12 @@ export interface UpOptions extends ImageOptions {
   inventoryOut?: string;
   mirrorPort?: number;
   subnet?: string;
+  /**
+   * Also start this many hosts on a second network that only the first host (the bastion) reaches: the control
+   * machine has no route to it, the hosts reach the bastion alone (no mirror), and the lab's ssh_config and
+   * inventory reach them with ProxyJump through the bastion.
+   */
+  behindBastion?: number;
   /** Tear down an existing lab of this name first instead of refusing. */
   replace?: boolean;
   /** Recorded in lab.json (the test harness marks its labs). */
@@ -59,7 +65,9 @@ export async function labUp(opts: UpOptions = {}): Promise<LabInfo> {
   const names = labNames(checkLabName(opts.name ?? DEFAULT_LAB), roots);
   const count = opts.hosts ?? 3;
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) throw new UsageError(`--hosts must be a whole number from 1 to ${MAX_HOSTS}: got ${opts.hosts}`);
-  const rings = assignRings(opts.rings ?? 'pilot=1,broad', count);
+  const hidden = opts.behindBastion ?? 0;
+  if (!Number.isInteger(hidden) || hidden < 0 || count + hidden > MAX_HOSTS) throw new UsageError(`--behind-bastion must be a whole number, and hosts in all at most ${MAX_HOSTS}: got ${opts.behindBastion}`);
+  const rings = assignRings(opts.rings ?? 'pilot=1,broad', count + hidden);
   const system = opts.system ?? 'lab';
   const baseline = opts.baseline ?? 'debian-12-server';
   for (const [flag, v] of [['--system', system], ['--baseline', baseline]] as const) {
@@ -75,7 +83,7 @@ export async function labUp(opts: UpOptions = {}): Promise<LabInfo> {
   const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, lab: names.name, command: 'up', waitMs: opts.lockWaitMs, onNotice: (m) => progress.note(m) });
   try {
     const previous = readLabFile(names);
-    if (opts.reuse && previous && reusable(previous, count, opts.owner)) return previous;
+    if (opts.reuse && previous && reusable(previous, count + hidden, opts.owner)) return previous;
     // What counts is what still exists in the kernel: a lab.json saying "up" after a reboot is just a file.
     const live = await leftovers(names);
     if (live.length) {
@@ -86,7 +94,7 @@ export async function labUp(opts: UpOptions = {}): Promise<LabInfo> {
       await removeTree(names.dir, names.name);
     }
     const built = await ensureImage({ ...opts, progress });
-    const info = await start(names, roots, built, { count, rings, system, baseline, port, inventoryOut, owner: opts.owner, subnet: opts.subnet }, progress);
+    const info = await start(names, roots, built, { count, hidden, rings, system, baseline, port, inventoryOut, owner: opts.owner, subnet: opts.subnet }, progress);
     return info;
   } finally {
     lock.release();
@@ -95,6 +103,7 @@ export async function labUp(opts: UpOptions = {}): Promise<LabInfo> {
 
 interface StartPlan {
   count: number;
+  hidden: number;
   rings: string[];
   system: string;
   baseline: string;
@@ -113,11 +122,15 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
   const mirrorDir = join(dir, 'mirror');
   const url = `http://${control}${plan.port === 80 ? '' : `:${plan.port}`}/`;
   const line = sourcesLine(url, built.mirror.info.codename, MIRROR_KEYRING);
-  const hosts: LabHost[] = Array.from({ length: plan.count }, (_, k) => {
+  const hiddenSubnet = plan.hidden ? pickSubnet(`${names.name}/behind-bastion`, [...(await takenSubnets(roots, names.name)), subnet]) : undefined;
+  const hiddenPre = hiddenSubnet ? prefix24(hiddenSubnet) : '';
+  const hosts: LabHost[] = Array.from({ length: plan.count + plan.hidden }, (_, k) => {
     const i = k + 1;
+    const behind = i > plan.count ? names.hostName(1) : undefined;
     return {
       name: names.hostName(i),
-      address: hostAddress(pre, i),
+      address: behind ? hostAddress(hiddenPre, i - plan.count) : hostAddress(pre, i),
+      ...(behind ? { behind } : {}),
       port: 22,
       netns: names.netns(i),
       veth: names.veth(i),
@@ -141,6 +154,7 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
     subnet: formatCidr(subnet),
     controlAddress: control,
     bridge: names.bridge,
+    ...(hiddenSubnet ? { hidden: { subnet: formatCidr(hiddenSubnet), bridge: names.hiddenBridge, bastion: names.hostName(1), bastionAddress: `${hiddenPre}.1` } } : {}),
     image: built.image,
     hosts,
     keyPath: join(dir, 'id_ed25519'),
@@ -178,21 +192,25 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
         });
         update(`booting ${hosts.length} hosts`);
         const seedCtx = { clientPublicKey: clientPub, mirrorKeyFile: info.mirror.keyPath, sourcesLine: line, plumbUser: built.manifest.plumbUser };
-        await Promise.all(
-          hosts.map(async (h, k) => {
-            const hp: HostPlan = { index: k + 1, name: h.name, address: h.address, netns: h.netns, veth: h.veth, ring: h.ring, dir: h.dir };
-            mkdirSync(h.dir, { recursive: true, mode: 0o755 });
-            const keys = await prepareSeed(hp, seedCtx);
-            h.hostKeys = keys.hostKeys;
-            h.fingerprints = keys.fingerprints;
-            await createHostNetwork(h.netns, h.veth, names.bridge, `${h.address}/24`);
-            const procs = await bootHost(hp, built.image, (p) => {
-              Object.assign(h, p);
-              save();
-            });
-            await waitForSsh(hp, procs);
-          }),
-        );
+        const boot = async (h: LabHost, k: number) => {
+          const hp: HostPlan = { index: k + 1, name: h.name, address: h.address, netns: h.netns, veth: h.veth, ring: h.ring, dir: h.dir, hidden: Boolean(h.behind) };
+          mkdirSync(h.dir, { recursive: true, mode: 0o755 });
+          const keys = await prepareSeed(hp, seedCtx);
+          h.hostKeys = keys.hostKeys;
+          h.fingerprints = keys.fingerprints;
+          await createHostNetwork(h.netns, h.veth, h.behind ? names.hiddenBridge : names.bridge, `${h.address}/24`);
+          const procs = await bootHost(hp, built.image, (p) => {
+            Object.assign(h, p);
+            save();
+          });
+          await waitForSsh(hp, procs);
+        };
+        await Promise.all(hosts.slice(0, plan.count).map(boot));
+        if (info.hidden) {
+          // The bastion's namespace exists now: give it its second leg, then the hosts behind it.
+          await createHiddenNetwork(names.hiddenBridge, hosts[0]!.netns, names.bastionVeth, `${info.hidden.bastionAddress}/24`);
+          await Promise.all(hosts.slice(plan.count).map((h, k) => boot(h, plan.count + k)));
+        }
       },
       () => `${hosts.length} host${hosts.length === 1 ? '' : 's'}, mirror ${url}`,
     );
@@ -205,7 +223,7 @@ async function start(names: LabNames, roots: LabRoots, built: ImageAndMirror, pl
   }
   writeFileAtomic(info.knownHostsPath, knownHosts(hosts));
   writeFileAtomic(info.sshConfigPath, sshConfig(hosts, info.keyPath, info.knownHostsPath, names.name));
-  const inventory = inventoryYaml(hosts, { system: plan.system, baseline: plan.baseline, keyPath: info.keyPath, lab: names.name });
+  const inventory = inventoryYaml(hosts, { system: plan.system, baseline: plan.baseline, keyPath: info.keyPath, lab: names.name, ...(info.hidden ? { sshConfig: info.sshConfigPath } : {}) });
   writeFileAtomic(info.inventoryPath, inventory);
   if (plan.inventoryOut) {
     writeFileSync(plan.inventoryOut, inventory);
@@ -245,8 +263,10 @@ async function takenSubnets(roots: LabRoots, self: string): Promise<Cidr[]> {
     for (const n of readdirSync(roots.stateRoot)) {
       if (n === self) continue;
       const other = readJson<LabInfo>(join(roots.stateRoot, n, 'lab.json'));
-      const c = other?.subnet ? parseCidr(other.subnet) : null;
-      if (c) taken.push(c);
+      for (const sn of [other?.subnet, other?.hidden?.subnet]) {
+        const c = sn ? parseCidr(sn) : null;
+        if (c) taken.push(c);
+      }
     }
   } catch {
     /* no state root yet */

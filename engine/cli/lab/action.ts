@@ -24,7 +24,7 @@ export async function imageAction(o: Common & { release: string; rebuild?: boole
   }
 }
 
-export async function upAction(o: Common & { hosts: number; system: string; baseline: string; rings: string; inventoryOut?: string; mirrorPort: number; subnet?: string; release: string; replace?: boolean }) {
+export async function upAction(o: Common & { hosts: number; behindBastion: number; system: string; baseline: string; rings: string; inventoryOut?: string; mirrorPort: number; subnet?: string; release: string; replace?: boolean }) {
   const info = await labUp({ ...o, progress: progressFor() });
   if (o.json) return printJson(info);
   printLab(info);

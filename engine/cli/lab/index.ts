@@ -56,6 +56,7 @@ Examples:
 
   common(lab.command('up').description('start a lab of N hosts and its mirror'))
     .option('--hosts <n>', 'number of hosts', int('--hosts'), 3)
+    .option('--behind-bastion <n>', 'also N hosts on a second network that only the first host (the bastion) reaches', int('--behind-bastion'), 0)
     .option('--system <name>', 'system of the hosts in the written inventory', 'lab')
     .option('--baseline <name>', 'baseline of the hosts in the written inventory', 'debian-12-server')
     .option('--rings <spec>', 'rings in host order: name=count,…; the last takes the rest', 'pilot=1,broad')
@@ -73,9 +74,15 @@ inventory.yaml (hosts with pinned host key fingerprints). \`up\` on a lab that i
 add hosts; use --replace to recreate it, or --name for a second lab. Host names are lab-1, lab-2 … in
 the default lab and <name>-1 … otherwise.
 
+--behind-bastion N adds N hosts (numbered after the others) on a second network: the first host is
+their bastion (its eth1), the control machine has no route to them and they reach nothing but the
+bastion (not the mirror). ssh_config reaches them with ProxyJump, and the inventory names that
+ssh_config, so plumb goes through the bastion with every hop's host key pinned.
+
 Examples:
   plumb lab up --hosts 3
   plumb lab up --name demo --hosts 5 --rings pilot=1,early=2,broad --inventory-out inventory/lab.yaml
+  plumb lab up --name edge --hosts 1 --behind-bastion 3
   plumb lab up --json | jq -r '.hosts[].address'`,
     )
     .action(lazy(() => import('./action.js'), 'upAction'));

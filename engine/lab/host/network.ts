@@ -23,6 +23,24 @@ export async function createBridge(bridge: string, controlCidr: string): Promise
   await ip(['link', 'set', bridge, 'up'], `bringing up the lab bridge ${bridge}`);
 }
 
+/**
+ * The network behind the bastion: a second bridge with no address on the control machine (so the control
+ * machine has no route into it), the bastion joined to it by a second veth (its eth1, not isolated), and the
+ * hidden hosts' ports isolated: they reach the bastion and nothing else, and only the bastion reaches them.
+ */
+export async function createHiddenNetwork(bridge: string, bastionNetns: string, bastionVeth: string, bastionCidr: string): Promise<void> {
+  await ip(['link', 'add', bridge, 'type', 'bridge'], `creating the hidden bridge ${bridge}`);
+  sysctl(`/proc/sys/net/ipv4/conf/${bridge}/forwarding`, '0');
+  sysctl(`/proc/sys/net/ipv6/conf/${bridge}/disable_ipv6`, '1');
+  await ip(['link', 'set', bridge, 'up'], `bringing up the hidden bridge ${bridge}`);
+  await ip(['link', 'add', bastionVeth, 'type', 'veth', 'peer', 'name', 'eth1', 'netns', bastionNetns], `creating veth ${bastionVeth}`);
+  sysctl(`/proc/sys/net/ipv6/conf/${bastionVeth}/disable_ipv6`, '1');
+  await ip(['link', 'set', bastionVeth, 'master', bridge], `attaching ${bastionVeth} to ${bridge}`);
+  await ip(['link', 'set', bastionVeth, 'up'], `bringing up ${bastionVeth}`);
+  await ip(['-n', bastionNetns, 'addr', 'add', bastionCidr, 'dev', 'eth1'], `addressing eth1 in ${bastionNetns}`);
+  await ip(['-n', bastionNetns, 'link', 'set', 'eth1', 'up'], `bringing up eth1 in ${bastionNetns}`);
+}
+
 export async function createHostNetwork(netns: string, veth: string, bridge: string, hostCidr: string): Promise<void> {
   await ip(['netns', 'add', netns], `creating network namespace ${netns}`);
   await ip(['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns], `creating veth ${veth}`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabHostFailed } from '../../errors/lab.js';
 import { removeTree } from '../disk.js';
-import { childrenOf, isAlive, procStartTime, sleep, spawnDetached } from '../proc.js';
+import { childrenOf, isAlive, procStartTime, sleep, spawnDetached, tryRun } from '../proc.js';
 import type { LabImage } from '../types.js';
 import { type HostKeys, makeHostKeys } from './keys.js';
 
@@ -22,6 +22,8 @@ export interface HostPlan {
   veth: string;
   ring: string;
   dir: string;
+  /** On the network behind the bastion: the control machine cannot reach it, so readiness is checked inside its namespace. */
+  hidden?: boolean;
 }
 
 export interface SeedContext {
@@ -120,7 +122,7 @@ export async function waitForSsh(plan: HostPlan, procs: HostProcesses, timeoutMs
   const deadline = Date.now() + timeoutMs;
   const log = paths(plan.dir).log;
   while (Date.now() < deadline) {
-    if (await sshBanner(plan.address, 22)) return;
+    if (plan.hidden ? await sshBannerInNetns(plan.netns) : await sshBanner(plan.address, 22)) return;
     if (!isAlive(procs.pid, procs.pidStartTime) && !(procs.initPid && isAlive(procs.initPid, procs.initStartTime))) {
       const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-6).join('\n    ') : '';
       throw new LabHostFailed(plan.name, `it exited during boot${tail ? `:\n    ${tail}` : ''}`, log);
@@ -128,6 +130,12 @@ export async function waitForSsh(plan: HostPlan, procs: HostProcesses, timeoutMs
     await sleep(20);
   }
   throw new LabHostFailed(plan.name, `sshd did not answer on ${plan.address}:22 within ${timeoutMs / 1000} s`, log);
+}
+
+/** sshd's banner read from inside a host's network namespace (bash's /dev/tcp; no shell text from outside). */
+export async function sshBannerInNetns(netns: string): Promise<boolean> {
+  const r = await tryRun('ip', ['netns', 'exec', netns, 'timeout', '1', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/22 && head -c 4 <&3']);
+  return r.code === 0 && r.stdout.startsWith('SSH-');
 }
 
 export function sshBanner(address: string, port: number, timeoutMs = 500): Promise<boolean> {
