@@ -119,6 +119,28 @@ describeLabMachine('ProxyJump through a bastion to a network the control machine
     expect(sshdLog()).toBe(logBefore);
   });
 
+  it('plumb hosts trust pins a host behind the bastion through it, and pins a jump host', () => {
+    const inv = join(org.dir, 'inventory/lab.yaml');
+    const original = readFileSync(inv, 'utf8');
+    const target = hidden()[1]!;
+    try {
+      // The host's pins removed: trust probes it through the (pinned) bastion and records the key it presents.
+      writeFileSync(inv, original.replace(new RegExp(`(- name: ${target.name}\n(?:    .*\n)*?)    host_keys:\n(?:      - .*\n)+`), '$1'));
+      const r = org.plumb('hosts', 'trust', target.name, '--fingerprint', target.fingerprints[0]!);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`${target.address} through ${bastion().name}`));
+      expect(org.plumb('facts', target.name).code).toBe(0);
+      // A bastion that is not a managed host: a jump_hosts entry, pinned by plumb hosts trust.
+      org.write('inventory/jump.yaml', `jump_hosts:\n  - name: gate\n    address: ${bastion().address}\n`);
+      const j = org.plumb('hosts', 'trust', 'gate', '--fingerprint', bastion().fingerprints[0]!);
+      expect(j.code, j.stderr).toBe(0);
+      expect(readFileSync(join(org.dir, 'inventory/jump.yaml'), 'utf8')).toContain(bastion().fingerprints[0]!);
+    } finally {
+      writeFileSync(inv, original);
+      org.remove('inventory/jump.yaml');
+    }
+  });
+
   it('ssh_config plumb cannot follow stops the run, located, before anything is contacted', () => {
     const bad = join(scratch, 'ssh_config');
     writeFileSync(bad, `${readFileSync(lab.sshConfigPath, 'utf8')}\nHost *\n  Match exec "touch ${join(scratch, 'ran')}"\n`);
