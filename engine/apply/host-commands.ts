@@ -8,6 +8,9 @@ export const BACKUP_ROOT = '/var/lib/plumbline/backups';
 /** The sysctl values the engine persists live in a file of its own, read at boot after the distribution's. */
 export const SYSCTL_FILE = '/etc/sysctl.d/99-plumbline.conf';
 
+/** The kernel modules the engine turns off: `install NAME /bin/false` and `blacklist NAME`, one file of its own. */
+export const MODPROBE_FILE = '/etc/modprobe.d/plumbline.conf';
+
 const SAFE_PATH = compactPerl(readFileSync(new URL('./safe-path.pl', import.meta.url), 'utf8'));
 
 /** Comment lines and indentation out: the script travels in every file command (safe for it: no here-documents). */

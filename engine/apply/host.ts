@@ -21,6 +21,7 @@ import {
   restoreCommand,
   serviceCommand,
   SYSCTL_FILE,
+  MODPROBE_FILE,
   sysctlCommand,
   writeFileCommand,
   type BackupItem,
@@ -28,7 +29,7 @@ import {
 import { startTxn, TXN_ROOT, txnName, waitTxn, type TxnResult } from './host-side.js';
 import { settle } from './settle.js';
 import { secretOf } from './secret-values.js';
-import { setKey } from './settings-edit.js';
+import { disableModule, setKey } from './settings-edit.js';
 import type { StopState } from './stop.js';
 
 export interface HostRun {
@@ -80,7 +81,8 @@ function backupItems(actions: readonly PlannedAction[]): BackupItem[] {
   for (const a of actions) {
     if (a.type === 'file-write' || a.type === 'file-attributes') add(a.path, a.owner, false);
     if (a.type === 'setting-set') add(a.file, undefined, true);
-    if (a.type === 'sysctl-set') add(SYSCTL_FILE, undefined, true);
+    if (a.type === 'sysctl-set') for (const f of [SYSCTL_FILE, ...(a.files ?? [])]) add(f, undefined, true);
+    if (a.type === 'kernel-module-disable') add(MODPROBE_FILE, undefined, true);
   }
   return [...items.values()].sort((x, y) => (x.path < y.path ? -1 : 1));
 }
@@ -354,10 +356,22 @@ async function runAction(hr: HostRun, a: PlannedAction, contents: Map<string, st
       return;
     }
     case 'sysctl-set': {
-      await run(hr, sysctlCommand(a.key, a.value), `${a.id} sysctl ${a.key}`);
+      if (!a.persistOnly) await run(hr, sysctlCommand(a.key, a.value), `${a.id} sysctl ${a.key}`);
       const next = setKey(contents.get(SYSCTL_FILE) ?? '# managed by plumbline\n', 'equals', a.key, a.value);
       await run(hr, writeFileCommand(SYSCTL_FILE, { mode: '0644', owner: 'root', group: 'root' }), `${a.id} persist ${a.key}`, next, SYSCTL_FILE);
       contents.set(SYSCTL_FILE, next);
+      // Lines elsewhere in /etc that set another value would win or contradict at boot: rewritten in place.
+      for (const f of a.files ?? []) {
+        const edited = setKey(contents.get(f) ?? '', 'equals', a.key, a.value);
+        await run(hr, writeFileCommand(f, {}), `${a.id} persist ${a.key} in ${f}`, edited, f);
+        contents.set(f, edited);
+      }
+      return;
+    }
+    case 'kernel-module-disable': {
+      const next = disableModule(contents.get(MODPROBE_FILE) ?? '# managed by plumbline: kernel modules that must not load\n', a.name);
+      await run(hr, writeFileCommand(MODPROBE_FILE, { mode: '0644', owner: 'root', group: 'root' }), `${a.id} disable module ${a.name}`, next, MODPROBE_FILE);
+      contents.set(MODPROBE_FILE, next);
       return;
     }
     case 'service-enable':

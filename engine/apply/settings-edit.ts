@@ -43,3 +43,15 @@ export function setKey(text: string, syntax: 'space' | 'equals', key: string, va
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Adds `install NAME /bin/false` and `blacklist NAME` to a modprobe.d file's text (each once): modprobe then runs
+ * /bin/false instead of loading the module, also when another module asks for it, and udev does not autoload it.
+ */
+export function disableModule(text: string, name: string): string {
+  const lines = text.length ? text.replace(/\n$/, '').split('\n') : [];
+  const has = (re: RegExp) => lines.some((l) => re.test(l));
+  if (!has(new RegExp(`^install\\s+${escape(name)}\\s+/bin/false$`))) lines.push(`install ${name} /bin/false`);
+  if (!has(new RegExp(`^blacklist\\s+${escape(name)}$`))) lines.push(`blacklist ${name}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -65,6 +65,14 @@ export function observe(a: Intended, facts: Facts, at: string): Observation {
     }
     case 'sysctl-set': {
       const key = str(p.key) ?? '';
+      if (a.findingKind === 'sysctl-boot') {
+        const lines = facts.sysctlBoot?.[key];
+        if (!lines) return unknown(`the boot-time configuration of ${key} could not be read`);
+        const want = (str(p.value) ?? '').trim().split(/\s+/).join(' ');
+        const wrong = lines.filter((l) => l.value !== want);
+        const value = lines.length ? (wrong.length ? wrong.map((l) => `${l.file}: ${l.value}`).join('; ') : `${want} at boot`) : 'not set at boot';
+        return seen(value, lines.length > 0 && !wrong.length, value === a.before);
+      }
       if (!(key in facts.sysctl) || facts.sysctl[key] === null || facts.sysctl[key] === undefined) return unknown(`${key} could not be read`);
       const norm = (v: string | null) => (v === null ? null : v.trim().split(/\s+/).join(' '));
       const value = norm(facts.sysctl[key]!);
@@ -78,6 +86,13 @@ export function observe(a: Intended, facts: Facts, at: string): Observation {
       if (!s) return unknown(`${unit} was not examined`);
       const after = a.type === 'service-enable' ? ENABLED_LIKE.has(s.state) : a.type === 'service-disable' ? ['disabled', 'not-found', 'masked'].includes(s.state) : s.state === 'masked';
       return seen(s.state, after, s.state === a.before);
+    }
+    case 'kernel-module-disable': {
+      const name = str(p.name) ?? '';
+      const lines = facts.kernelModules?.[name];
+      if (!lines) return unknown(`the modprobe configuration of ${name} could not be read`);
+      const off = /^[A-Za-z0-9_-]+$/.test(name) && lines.some((l) => new RegExp(`^\\s*install\\s+${name}\\s+(/bin/false|/bin/true)$`).test(l.line));
+      return seen(off ? 'disabled' : 'may load', off, !off);
     }
     default:
       return unknown('a pending reboot is reported, never changed');
@@ -111,6 +126,7 @@ export function widenRequest(r: FactsRequest, actions: Intended[]): FactsRequest
   const contents = new Set(r.contents);
   const services = new Set(r.services);
   const sysctl = new Set(r.sysctl);
+  const modules = new Set(r.modules ?? []);
   const settings = new Map(r.settings.map((s) => [s.file, { syntax: s.syntax, keys: new Set(s.keys) }]));
   for (const a of actions) {
     const p = a.params ?? {};
@@ -125,6 +141,7 @@ export function widenRequest(r: FactsRequest, actions: Intended[]): FactsRequest
       settings.set(str(p.file)!, s);
     }
     if (a.type === 'sysctl-set' && str(p.key)) sysctl.add(str(p.key)!);
+    if (a.type === 'kernel-module-disable' && str(p.name)) modules.add(str(p.name)!);
     if ((a.type === 'service-enable' || a.type === 'service-disable' || a.type === 'service-mask') && str(p.unit)) services.add(str(p.unit)!);
   }
   const sorted = (s: Iterable<string>) => [...s].sort();
@@ -133,6 +150,7 @@ export function widenRequest(r: FactsRequest, actions: Intended[]): FactsRequest
     contents: sorted(contents),
     services: sorted(services),
     sysctl: sorted(sysctl),
+    ...(modules.size ? { modules: sorted(modules) } : {}),
     settings: sorted(settings.keys()).map((file) => ({ file, syntax: settings.get(file)!.syntax, keys: sorted(settings.get(file)!.keys) })),
   };
 }

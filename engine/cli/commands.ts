@@ -33,5 +33,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'admit', description: 'may this host join the network? admit, quarantine or deny, with the reasons (SP 800-40 2.9.3)', load: async () => (await import('./admit/index.js')).registerAdmit },
   { name: 'version', description: 'order package versions exactly as dpkg or rpm would', load: async () => (await import('./version/index.js')).registerVersion },
   { name: 'lab', description: 'disposable real Debian hosts and a signed patch mirror, to test remediations before rollout (SP 800-40 2.6)', load: async () => (await import('./lab/index.js')).registerLab },
+  { name: 'import', description: 'write a baseline from a SCAP Security Guide (SCAP 1.3 data stream) profile, listing the rules it cannot map', load: async () => (await import('./import/index.js')).registerImport },
   { name: 'advisories', description: 'import vulnerability advisories (OSV, CSAF/VEX, Debian security tracker) into the advisories/ store, list and show them', load: async () => (await import('./advisories/index.js')).registerAdvisories },
 ];

@@ -6,7 +6,9 @@ import { parentProblem } from './paths.js';
 import { sha256 } from './requirements.js';
 import type { Finding, FindingKind, Requirement } from './types.js';
 
-export type Verdict = { ok: true } | { finding: Omit<Finding, 'host' | 'origin' | 'source' | 'requirement'> } | { unknown: string };
+type Found = Omit<Finding, 'host' | 'origin' | 'source' | 'requirement'>;
+/** A requirement holds, or differs (one finding per attribute that differs), or cannot be judged. */
+export type Verdict = { ok: true } | { finding: Found } | { findings: Found[] } | { unknown: string };
 
 /** The one "nothing to do" verdict, compared by identity. */
 export const OK: Verdict = { ok: true };
@@ -31,6 +33,16 @@ const ENABLED_LIKE = new Set(['enabled', 'enabled-runtime', 'static', 'indirect'
 
 export function normaliseMode(mode: string): string {
   return mode.replace(/^0*/, '').padStart(4, '0');
+}
+
+/** Whether a mode sets no permission bit beyond `max` ("0640 or stricter": 0600 and 0440 are, 0644 and 4640 are not). */
+export function withinMode(mode: string, max: string): boolean {
+  return (parseInt(mode, 8) & ~parseInt(max, 8) & 0o7777) === 0;
+}
+
+/** The mode a file gets when only the bits beyond `max` are cleared: the least change that satisfies it. */
+export function clampMode(mode: string, max: string): string {
+  return (parseInt(mode, 8) & parseInt(max, 8) & 0o7777).toString(8).padStart(4, '0');
 }
 
 /** Judges one requirement against the facts; pure. */
@@ -91,18 +103,25 @@ export function compareRequirement(req: Requirement, facts: Facts): Verdict {
           ? found('file-missing', req.path, 'present', null, `${req.path} does not exist`)
           : found('file-missing', req.path, 'present', null, `${req.path} does not exist`, 'the baseline sets only its attributes, so there is no content to create it with');
       }
+      // Every attribute that differs is a finding of its own: a wrong mode must not hide a wrong owner until it is fixed.
+      const differs: Verdict[] = [];
       if (req.content !== undefined) {
         if (!f.sha256) return { unknown: `the content of ${req.path} could not be read` };
         const want = sha256(req.content);
-        if (want !== f.sha256) return found('file-content', req.path, `sha256:${want.slice(0, 12)}`, `sha256:${f.sha256.slice(0, 12)}`, `${req.path} differs from its managed content`);
+        if (want !== f.sha256) differs.push(found('file-content', req.path, `sha256:${want.slice(0, 12)}`, `sha256:${f.sha256.slice(0, 12)}`, `${req.path} differs from its managed content`));
       }
       if (req.mode && f.mode && normaliseMode(req.mode) !== normaliseMode(f.mode)) {
-        return found('file-mode', req.path, normaliseMode(req.mode), normaliseMode(f.mode), `${req.path} has mode ${normaliseMode(f.mode)}, wants ${normaliseMode(req.mode)}`);
+        differs.push(found('file-mode', req.path, normaliseMode(req.mode), normaliseMode(f.mode), `${req.path} has mode ${normaliseMode(f.mode)}, wants ${normaliseMode(req.mode)}`));
+      }
+      if (req.maxMode && f.mode && !withinMode(f.mode, req.maxMode)) {
+        const max = normaliseMode(req.maxMode);
+        differs.push(found('file-mode', req.path, `<= ${max}`, normaliseMode(f.mode), `${req.path} has mode ${normaliseMode(f.mode)}, wants ${max} or stricter`));
       }
       const wantOwner = `${req.owner ?? f.owner}:${req.group ?? f.group}`;
       const hasOwner = `${f.owner}:${f.group}`;
-      if ((req.owner || req.group) && wantOwner !== hasOwner) return found('file-owner', req.path, wantOwner, hasOwner, `${req.path} is owned by ${hasOwner}, wants ${wantOwner}`);
-      return OK;
+      if ((req.owner || req.group) && wantOwner !== hasOwner) differs.push(found('file-owner', req.path, wantOwner, hasOwner, `${req.path} is owned by ${hasOwner}, wants ${wantOwner}`));
+      if (differs.length > 1) return { findings: differs.map((d) => (d as { finding: Found }).finding) };
+      return differs[0] ?? OK;
     }
     case 'setting': {
       const meta = facts.files[req.file];
@@ -140,7 +159,19 @@ export function compareRequirement(req: Requirement, facts: Facts): Verdict {
       const actual = facts.sysctl[req.key];
       if (actual === null || actual === undefined) return { unknown: `${req.key} does not exist on this kernel or could not be read` };
       const norm = (v: string) => v.trim().split(/\s+/).join(' ');
-      return norm(actual) === norm(req.value) ? OK : found('sysctl', req.key, req.value, actual, `${req.key} is ${actual}, wants ${req.value}`);
+      const now = norm(actual) === norm(req.value) ? undefined : (found('sysctl', req.key, req.value, actual, `${req.key} is ${actual}, wants ${req.value}`) as { finding: Found });
+      const boot = bootVerdict(req.key, req.value, norm(actual) === norm(req.value), facts, norm);
+      if (boot && 'unknown' in boot) return now ?? boot;
+      if (now && boot) return { findings: [now.finding, boot.finding] };
+      return now ?? boot ?? OK;
+    }
+    case 'kernel-module': {
+      const lines = facts.kernelModules?.[req.name];
+      if (!lines) return { unknown: `the modprobe configuration was not examined for ${req.name}` };
+      const off = new RegExp(`^\\s*install\\s+${req.name}\\s+(/bin/false|/bin/true)$`);
+      if (lines.some((l) => off.test(l.line))) return OK;
+      const has = lines.length ? lines.map((l) => `${l.file}: ${l.line.trim()}`).join('; ') : 'no install line';
+      return found('kernel-module', req.name, 'disabled', has, `kernel module ${req.name} may be loaded: no 'install ${req.name} /bin/false' in the modprobe configuration`);
     }
   }
 }
@@ -157,4 +188,33 @@ function pathVerdict(path: string, facts: Facts, owner: string | undefined, f: N
   if (f.type === 'symlink') return undefined;
   if (f.type === 'other') return found('file-type', path, 'a regular file', 'neither a file nor a directory', `${path} is neither a regular file nor a directory`, 'plumb only changes regular files and directories');
   return undefined;
+}
+
+/** Where the boot-time configuration may be rewritten: /etc is the administrator's; /usr/lib and /run belong to packages and the running system. */
+const EDITABLE = /^\/etc\/(?:sysctl\.conf|sysctl\.d\/[^/]+\.conf)$/;
+
+/**
+ * The value a key gets at boot: every line of the sysctl configuration that sets it must set the wanted value, and one
+ * must (a contradicting line in any file is a finding, even one a later file overrides: SCAP content checks the same,
+ * and it is one edit away from winning). Facts made by hand without the boot configuration judge the running value only.
+ */
+function bootVerdict(key: string, value: string, rightNow: boolean, facts: Facts, norm: (v: string) => string): { finding: Found } | { unknown: string } | undefined {
+  if (!facts.sysctlBoot) return facts.unknown.some((u) => u.fact === 'sysctl-boot') ? { unknown: `the boot-time sysctl configuration could not be read` } : undefined;
+  const lines = facts.sysctlBoot[key];
+  if (!lines) return { unknown: `the boot-time configuration of ${key} was not examined` };
+  const wrong = lines.filter((l) => norm(l.value) !== norm(value));
+  const lost = rightNow ? ` (right now, but lost at reboot)` : '';
+  if (!lines.length) {
+    return found('sysctl-boot', key, `${value} at boot`, 'not set at boot', `${key}: no sysctl configuration file sets it${lost}`) as { finding: Found };
+  }
+  if (!wrong.length) return undefined;
+  const where = wrong.map((l) => `${l.file}: ${l.value}`).join('; ');
+  const vendor = wrong.filter((l) => !EDITABLE.test(l.file)).map((l) => l.file);
+  const f = found(
+    'sysctl-boot', key, `${value} at boot`, where,
+    `${key} is set otherwise in the boot-time configuration (${where})${lost}`,
+    vendor.length ? `${[...new Set(vendor)].join(', ')} belongs to a package or the running system: override it with a file of the same name in /etc/sysctl.d, by hand` : undefined,
+  ) as { finding: Found };
+  f.finding.paths = [...new Set(wrong.map((l) => l.file).filter((p) => EDITABLE.test(p)))];
+  return f;
 }

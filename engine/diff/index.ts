@@ -2,6 +2,7 @@ import type { Facts } from '../facts/types.js';
 import { endOf } from '../model/rules/expiry.js';
 import type { ExceptionEntry, HostEntry, Model } from '../model/types.js';
 import { compareRequirement, OK } from './compare.js';
+import { controlsOf } from './controls.js';
 import { requirementsFor } from './requirements.js';
 import type { Finding, HostDiff, Requirement, SuppressedFinding } from './types.js';
 
@@ -15,6 +16,7 @@ export function diffHost(model: Model, host: HostEntry, facts: Facts, now: Date 
   const findings: Finding[] = [];
   const unknown: HostDiff['unknown'] = [];
   const seen = new Set<string>();
+  const baseline = model.resolvedBaselines.get(host.baseline);
   for (const req of requirementsFor(model, host, facts)) {
     const v = compareRequirement(req, facts);
     if (v === OK || 'ok' in v) continue;
@@ -22,17 +24,24 @@ export function diffHost(model: Model, host: HostEntry, facts: Facts, now: Date 
       unknown.push({ subject: subjectOf(req), reason: v.unknown, source: req.source });
       continue;
     }
-    // One origin asking for the same thing twice is one finding. A baseline and a remediation asking for the same
-    // thing are two: each has its own approval story, and the planner merges their actions.
-    const key = req.origin.kind === 'remediation' ? `${v.finding.key}\u0000${req.origin.id}` : v.finding.key;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const f = v.finding as Finding;
-    f.host = host.name;
-    f.origin = req.origin;
-    f.source = req.source;
-    f.requirement = req;
-    findings.push(f);
+    for (const found of 'findings' in v ? v.findings : [v.finding]) {
+      // One origin asking for the same thing twice is one finding. A baseline and a remediation asking for the same
+      // thing are two: each has its own approval story, and the planner merges their actions.
+      const key = req.origin.kind === 'remediation' ? `${found.key}\u0000${req.origin.id}` : found.key;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const f = found as Finding;
+      f.host = host.name;
+      f.origin = req.origin;
+      f.source = req.source;
+      f.requirement = req;
+      // A finding on a check of imported SCAP content speaks the control's language: rule id, CCE, SP 800-53.
+      if (baseline?.controls.length) {
+        const c = controlsOf(baseline, f);
+        if (c.length) f.controls = c;
+      }
+      findings.push(f);
+    }
   }
   const exceptions = model.exceptions.size ? activeExceptions(model, host, now) : [];
   if (!exceptions.length) return { host: host.name, findings, suppressed: [], unknown };

@@ -5,6 +5,7 @@ import { locateIn } from '../model/load.js';
 import { pointerJoin, type Provenance } from '../model/problem.js';
 import { unitName, type HostEntry, type ManagedFile, type Model, type RemediationEntry } from '../model/types.js';
 import { platformMatches, remediationApplies, sourceIndex, sourcesNamed } from './applicability.js';
+import { inapplicableChecks, requirementChecks } from './controls.js';
 import { renderTemplate } from './render.js';
 import { sensitivityFor, type Sensitivity } from '../secrets/scope.js';
 import type { Origin, Requirement } from './types.js';
@@ -24,6 +25,17 @@ export function requirementsFor(model: Model, host: HostEntry, facts: Facts): Re
     for (const s of baseline.settings) out.push({ type: 'setting', file: s.file, syntax: s.syntax, key: s.key, value: s.value, origin, source: s.source, ...(sens.key(s.file, s.key) ? { sensitive: true } : {}) });
     for (const s of baseline.services) out.push({ type: 'service', unit: s.name, state: s.state, origin, source: s.source });
     for (const s of baseline.sysctl) out.push({ type: 'sysctl', key: s.key, value: s.value, origin, source: s.source });
+    for (const m of baseline.kernelModules) out.push({ type: 'kernel-module', name: m.name, state: m.state, origin, source: m.source });
+    // Items of imported SCAP rules whose platform is absent here (SSG: "applies where auditd is installed") are not enforced.
+    const skip = inapplicableChecks(baseline, facts);
+    if (skip.size) {
+      const kept = out.filter((r) => {
+        const keys = requirementChecks(r);
+        return !keys.length || !keys.every((k) => skip.has(k));
+      });
+      out.length = 0;
+      out.push(...kept);
+    }
     out.push({ type: 'reboot', origin, source: baseline.source });
     out.push(...packageStateRequirements(model, facts, origin, baseline.source));
   }
@@ -85,7 +97,7 @@ function candidateRemediations(model: Model, facts: Facts): RemediationEntry[] {
 
 function fileRequirement(f: ManagedFile, host: HostEntry, model: Model, vars: Record<string, unknown>, origin: Origin, source: Provenance, sens: Sensitivity): Requirement {
   const content = f.template !== undefined ? renderTemplate(f.template, host, model.systems.get(host.system), vars) : f.content;
-  return { type: 'file', path: f.path, content, mode: f.mode, owner: f.owner, group: f.group, origin, source, ...(sens.file(f.path) ? { sensitive: true } : {}), ...(f.symlink !== undefined ? { symlink: f.symlink } : {}) };
+  return { type: 'file', path: f.path, content, mode: f.mode, maxMode: f.max_mode, owner: f.owner, group: f.group, origin, source, ...(sens.file(f.path) ? { sensitive: true } : {}), ...(f.symlink !== undefined ? { symlink: f.symlink } : {}) };
 }
 
 const cachedRequirements = new WeakMap<Model, Map<string, Requirement[]>>();

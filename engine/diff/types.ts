@@ -13,11 +13,15 @@ export type RequirementBody =
   /** A patch: an installed package must reach this version; a package that is not installed is left alone. */
   | { type: 'package-fixed'; name: string; version: string }
   /** `sensitive`: the content is a secret (engine/secrets): shown only as its sha256. `symlink`: the path is declared a link to this target. */
-  | { type: 'file'; path: string; content?: string; mode?: string; owner?: string; group?: string; sensitive?: boolean; symlink?: string }
+  /** `maxMode`: an upper bound on the permission bits ("0640 or stricter"), exclusive with `mode`. */
+  | { type: 'file'; path: string; content?: string; mode?: string; maxMode?: string; owner?: string; group?: string; sensitive?: boolean; symlink?: string }
   /** `sensitive`: the value is a secret, compared by hash and shown only as `sensitive, sha256:…`. */
   | { type: 'setting'; file: string; syntax: 'space' | 'equals'; key: string; value: string; sensitive?: boolean }
   | { type: 'service'; unit: string; state: 'enabled' | 'disabled' | 'masked' }
+  /** The running value, and every line of the boot-time configuration that sets the key (at least one). */
   | { type: 'sysctl'; key: string; value: string }
+  /** Loading the module is turned off: `install NAME /bin/false` (or /bin/true) in the modprobe configuration. */
+  | { type: 'kernel-module'; name: string; state: 'disabled' }
   /** Every managed host should run what is installed: a pending reboot is reported (never performed). */
   | { type: 'reboot' }
   /** A package dpkg left half-installed, unpacked, half-configured or awaiting triggers must be repaired (the policy's package_repair). */
@@ -41,6 +45,9 @@ export type FindingKind =
   | 'setting'
   | 'service'
   | 'sysctl'
+  /** The running value may be right, but the configuration read at boot does not set it, or sets it otherwise: lost at reboot. */
+  | 'sysctl-boot'
+  | 'kernel-module'
   | 'reboot-required';
 
 /** One difference between a host's real state and its desired state, naming the YAML that demands it. */
@@ -59,6 +66,10 @@ export interface Finding {
   requirement: Requirement;
   /** Set when no action can resolve it (e.g. a service to enable whose unit is not installed). */
   unresolvable?: string;
+  /** The imported SCAP rules (baseline `scap.rules`) this finding fails: rule id, CCE, NIST SP 800-53 controls. */
+  controls?: Array<{ rule: string; cce: string[]; nist: string[] }>;
+  /** Configuration files (under /etc) whose lines the action rewrites besides its own (sysctl-boot: lines setting another value). */
+  paths?: string[];
 }
 
 export interface SuppressedFinding extends Finding {

@@ -46,3 +46,4 @@ export * from './ledger.js';
 export * from './vulns.js';
 export * from './metrics.js';
 export * from './security.js';
+export * from './scap.js';

@@ -68,6 +68,11 @@ export function factsProblem(f: Facts): string | undefined {
   for (const [u, s] of Object.entries(f.services)) if (!obj(s) || !isStr(s.state) || !isStr(s.active)) return `service ${shown(u)} has no state`;
   if (!obj(f.sysctl)) return 'sysctl is not a map';
   for (const [k, v] of Object.entries(f.sysctl)) if (!strOrNull(v)) return `sysctl ${shown(k)} is not a string`;
+  for (const [name, m] of [['sysctlBoot', f.sysctlBoot], ['kernelModules', f.kernelModules]] as const) {
+    if (m === undefined) continue;
+    if (!obj(m)) return `${name} is not a map`;
+    for (const [k, lines] of Object.entries(m)) if (!Array.isArray(lines) || !lines.every((l) => obj(l) && isStr(l.file) && isStr((l as Record<string, unknown>).value ?? (l as Record<string, unknown>).line))) return `${name} ${shown(k)} is not a list of lines`;
+  }
   if (f.rebootRequired !== null && typeof f.rebootRequired !== 'boolean') return 'rebootRequired is not a boolean';
   if (!Array.isArray(f.rebootPackages) || !f.rebootPackages.every(isStr)) return 'rebootPackages is not a list of names';
   if (!Array.isArray(f.unknown) || !f.unknown.every((u) => obj(u) && isStr(u.fact) && isStr(u.reason))) return 'unknown is not a list of facts and reasons';

@@ -21,6 +21,8 @@ export function factsDigest(facts: Facts): string {
     settings: facts.settings,
     services: Object.fromEntries(Object.entries(facts.services).map(([k, v]) => [k, v.state])),
     sysctl: facts.sysctl,
+    sysctlBoot: facts.sysctlBoot,
+    kernelModules: facts.kernelModules,
     rebootRequired: facts.rebootRequired,
     rebootPackages: [...facts.rebootPackages].sort(),
     unknown: [...new Set(facts.unknown.map((u) => u.fact))].sort(),

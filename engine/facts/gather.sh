@@ -60,6 +60,8 @@ SETTOP=''  # files whose key lines are read plainly, "file<TAB>settings file<TAB
 KPAT=''    # "settings file<TAB>case pattern of one of its keys"
 UNITS=''
 SYSCTL=''  # "key<TAB>/proc/sys/…"
+SYSKEYS='' # the sysctl keys alone, for the boot-time configuration
+MODULES='' # kernel modules whose modprobe configuration is asked
 IFS=$NL
 for line in $REQ; do
   IFS=$TAB
@@ -77,6 +79,7 @@ for line in $REQ; do
       case $b in /proc/sys/*) ;; *) unknown request 'sysctl path is not under /proc/sys'; continue ;; esac
       case $b in *[!A-Za-z0-9._/-]* | */../* | */..) unknown request 'sysctl path has characters outside the allowed set'; continue ;; esac
       ;;
+    module) case $a in '' | *[!A-Za-z0-9_-]*) unknown request 'module name has characters outside the allowed set'; continue ;; esac ;;
     *) unknown request 'unknown request kind'; continue ;;
   esac
   case $kind in
@@ -104,7 +107,8 @@ for line in $REQ; do
       if [ "$c" = hash ] && ! has "$RFILES" "$a$TAB$a"; then RFILES="$RFILES$a$TAB$a$NL"; fi
       ;;
     service) has "$UNITS" "$a" || UNITS="$UNITS$a$NL" ;;
-    sysctl) has "$SYSCTL" "$a$TAB$b" || SYSCTL="$SYSCTL$a$TAB$b$NL" ;;
+    sysctl) has "$SYSCTL" "$a$TAB$b" || { SYSCTL="$SYSCTL$a$TAB$b$NL"; SYSKEYS="$SYSKEYS$a$NL"; } ;;
+    module) has "$MODULES" "$a" || MODULES="$MODULES$a$NL" ;;
   esac
 done
 # The settings files read plainly, and a case pattern per key (sshd keywords in any case, `=` keys exactly).
@@ -212,6 +216,58 @@ for s in $SYSCTL; do
   if [ -z "$v" ] || word "$v"; then printf '{"t":"sysctl","key":"%s","value":"%s"}\n' "$key" "$v"
   else printf '{"t":"sysctl","key":"%s","value":null,"reason":"unexpected characters"}\n' "$key"; fi
 done
+
+# --- what holds at boot: the sysctl and modprobe configuration files, one grep each, only the lines of what is asked ---
+# systemd-sysctl reads these directories (and Debian's /etc/sysctl.d/99-sysctl.conf links to /etc/sysctl.conf);
+# /lib is /usr/lib on merged-/usr systems, so it is not read twice. Only root can write there: links are followed as
+# the boot does, and only `key = value` lines of the keys asked (modprobe: install and blacklist lines of the
+# modules asked) leave the host, whatever a file holds.
+bootlines() { # $1 record type, $2 grep pattern, $3 the names asked, $4 which word is the name (key|module), then the files
+  t=$1; pat=$2; names=$3; which=$4
+  shift 4
+  set +f
+  fs=''
+  for f in $*; do [ -f "$f" ] && fs="$fs$f$NL"; done
+  set -f
+  # A link to another file read anyway (Debian's 99-sysctl.conf → ../sysctl.conf) is read once, as that file.
+  args=''
+  for f in $fs; do
+    if [ -L "$f" ]; then
+      dup=''
+      for g in $fs; do if [ "$g" != "$f" ] && [ ! -L "$g" ] && [ "$f" -ef "$g" ]; then dup=1; break; fi; done
+      [ -n "$dup" ] && continue
+    fi
+    args="$args$f$NL"
+  done
+  out=''
+  if [ -n "$args" ] && [ -n "$HAVE_GREP" ]; then out=$(grep -H -E -- "$pat" $args 2>/dev/null)
+  elif [ -n "$args" ]; then
+    # Without grep, the read builtin (these files are a few lines each); the filter below keeps the same lines.
+    for f in $args; do while IFS= read -r l || [ -n "$l" ]; do out="$out$f:$l$NL"; done <"$f"; done
+  fi
+  kept=''
+  for l in $out; do
+    case $l in *.conf:*) tx=${l#*.conf:} ;; *) continue ;; esac
+    if [ "$which" = key ]; then
+      case $tx in *=*) ;; *) continue ;; esac
+      n=${tx%%=*}
+      IFS=$WS
+      set -- $n
+      IFS=$NL
+      n=${1-}
+    else
+      IFS=$WS
+      set -- $tx
+      IFS=$NL
+      case ${1-} in install | blacklist) ;; *) continue ;; esac
+      n=${2-}
+    fi
+    has "$names" "$n" && kept="$kept$l$NL"
+  done
+  raw "{\"t\":\"$t\"" "$kept"
+}
+if [ -n "$SYSKEYS" ]; then bootlines sysctlboot '^[[:space:]]*[A-Za-z0-9_./-]+[[:space:]]*=' "$SYSKEYS" key /etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /etc/sysctl.conf; fi
+if [ -n "$MODULES" ]; then bootlines modprobe '^[[:space:]]*(install|blacklist)[[:space:]]' "$MODULES" module /etc/modprobe.d/*.conf /run/modprobe.d/*.conf /usr/local/lib/modprobe.d/*.conf /usr/lib/modprobe.d/*.conf /etc/modprobe.conf; fi
 
 # --- listening sockets ---
 if have ss; then

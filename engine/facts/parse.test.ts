@@ -31,6 +31,7 @@ describe('parseFacts', () => {
       contents: ['/etc/app.conf'],
       services: ['ssh.service'],
       sysctl: ['net.ipv4.tcp_syncookies'],
+      modules: ['rds', 'tipc'],
       settings: [{ file: '/etc/app.conf', syntax: 'equals', keys: ['a'] }],
     };
     const dpkg = 'openssl\t3.0.17-1~deb12u3\tamd64\tii \topenssl\t3.0.17-1~deb12u3\nlibssl3\t3.0.17-1~deb12u3\tamd64\thi \topenssl\t3.0.17-1~deb12u3\ngone\t1.0\tamd64\tun \tgone\t\nrc-pkg\t2.0\tall\trc \tsrc-pkg\t2.0-1\ndpkg\t1.21.22\tamd64\tii \tdpkg\t1.21.22';
@@ -49,6 +50,8 @@ describe('parseFacts', () => {
         rec({ t: 'os', path: '/usr/lib/os-release' }),
         rec({ t: 'reboot', required: true }),
         rec({ t: 'sysctl', key: 'net.ipv4.tcp_syncookies', value: '1' }),
+        raw({ t: 'sysctlboot' }, '/etc/sysctl.d/10-a.conf:net.ipv4.tcp_syncookies = 0\n/etc/sysctl.conf:  net.ipv4.tcp_syncookies=1  \n/etc/sysctl.conf:other.key = 5\n/etc/x.conf:__proto__ = 1\n'),
+        raw({ t: 'modprobe' }, '/etc/modprobe.d/rds.conf:install rds /bin/false\n/etc/modprobe.d/rds.conf:blacklist rds\n/etc/modprobe.d/x.conf:install constructor /bin/true\n'),
         raw({ t: 'listening' }, 'tcp   LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=1,fd=3))\nudp UNCONN 0 0 [::1]:323 [::]:*'),
         rec({ t: 'uptime', seconds: '123.45' }),
         stat([SELF, '640:1000:regular file:0:root:shadow:1:/etc/shadow', '644:8:regular file:0:root:root:1:/etc/app.conf', '777:21:symbolic link:0:root:root:1:/etc/os-link -> ../usr/lib/os-release']),
@@ -80,6 +83,9 @@ describe('parseFacts', () => {
     expect(f.settings).toEqual({ '/etc/app.conf': { a: '2' } });
     expect(f.services).toEqual({ 'ssh.service': { state: 'enabled', active: 'unknown' } });
     expect(f.sysctl).toEqual({ 'net.ipv4.tcp_syncookies': '1' });
+    // Every line of the boot-time configuration that sets a key asked for, in order; others (and odd keys) dropped.
+    expect(f.sysctlBoot).toEqual({ 'net.ipv4.tcp_syncookies': [{ file: '/etc/sysctl.d/10-a.conf', value: '0' }, { file: '/etc/sysctl.conf', value: '1' }] });
+    expect(f.kernelModules).toEqual({ rds: [{ file: '/etc/modprobe.d/rds.conf', line: 'install rds /bin/false' }, { file: '/etc/modprobe.d/rds.conf', line: 'blacklist rds' }], tipc: [] });
     expect(f.listening).toEqual([
       { proto: 'tcp', address: '0.0.0.0', port: 22, process: 'sshd' },
       { proto: 'udp', address: '::1', port: 323 },
@@ -111,7 +117,7 @@ describe('parseFacts', () => {
     expect(f.files['/etc/x']).toEqual({ exists: true });
     const facts = f.unknown.map((u) => u.fact).sort();
     expect(facts).toEqual(
-      ['contents', 'file:/etc/x', 'file:/etc/x:sha256', 'gatheredAt', 'kernel', 'listening', 'os', 'packages', 'reboot', 'service:a.service', 'settings:/etc/x', 'sysctl:k.v', 'uptime'].sort(),
+      ['contents', 'file:/etc/x', 'file:/etc/x:sha256', 'gatheredAt', 'kernel', 'listening', 'os', 'packages', 'reboot', 'service:a.service', 'settings:/etc/x', 'sysctl:k.v', 'sysctl-boot', 'uptime'].sort(),
     );
     expect(f.unknown.find((u) => u.fact === 'packages')!.reason).toBe('dpkg-query not installed');
   });

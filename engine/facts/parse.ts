@@ -212,6 +212,8 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
     if (v === null) miss(`sysctl:${key}`, str(r?.reason) ?? 'not in the output');
   }
 
+  const { sysctlBoot, kernelModules } = readBootConfig(request, one('sysctlboot'), one('modprobe'), text, miss);
+
   // The host's clock: the ctime of stat's own /proc directory (made as stat looked it up), else date's answer.
   const selfCtime = stats.get('/proc/self/')?.ctime;
   const hostTime = selfCtime !== undefined && selfCtime > 946684800 ? new Date(selfCtime * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : str(one('time')?.value);
@@ -233,6 +235,8 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
     settings,
     services,
     sysctl,
+    ...(sysctlBoot ? { sysctlBoot } : {}),
+    ...(kernelModules ? { kernelModules } : {}),
     listening: listenRec ? readSs(text(listenRec) ?? '') : null,
     rebootRequired: reboot ? reboot.required === true : null,
     rebootPackages: reboot?.required === true ? (contents.get(REBOOT_PKGS) ?? '').split('\n').map((s) => s.trim()).filter(Boolean) : [],
@@ -244,4 +248,49 @@ export function parseFacts(output: string | Buffer, request: FactsRequest, host:
     if (!reported(fact, t)) miss(fact, 'not in the output');
   }
   return facts;
+}
+
+/** `path.conf:line` → the file and its line; other shapes (a file name the script would not send) are dropped. */
+function bootLines(raw: string): Array<{ file: string; line: string }> {
+  const out: Array<{ file: string; line: string }> = [];
+  for (const l of raw.split('\n')) {
+    const m = /^(\/[A-Za-z0-9._@+,=/-]*?\.conf):(.*)$/.exec(l);
+    if (m) out.push({ file: m[1]!, line: m[2]! });
+  }
+  return out;
+}
+
+/**
+ * The boot-time configuration: every `key = value` line of the sysctl keys asked, every install/blacklist line of the
+ * modules asked. A kind that was asked and not reported is unknown (`sysctl-boot`, `modprobe`).
+ */
+function readBootConfig(request: FactsRequest, sysRec: Rec | undefined, modRec: Rec | undefined, text: (r: Rec | undefined) => string | undefined, miss: (fact: string, reason: string) => void) {
+  let sysctlBoot: Facts['sysctlBoot'];
+  if (request.sysctl.length) {
+    if (!sysRec) miss('sysctl-boot', 'the boot-time sysctl configuration was not read');
+    else {
+      sysctlBoot = Object.fromEntries(request.sysctl.map((k) => [k, [] as Array<{ file: string; value: string }>]));
+      for (const { file, line } of bootLines(text(sysRec) ?? '')) {
+        const eq = line.indexOf('=');
+        if (eq < 0) continue;
+        const key = line.slice(0, eq).trim();
+        // systemd-sysctl: the value is the rest of the line, blanks around it dropped (a leading '-' on the key only silences errors).
+        const k = key.replace(/^-/, '');
+        if (Object.hasOwn(sysctlBoot, k)) sysctlBoot[k]!.push({ file, value: line.slice(eq + 1).trim().replace(/\s+/g, ' ') });
+      }
+    }
+  }
+  let kernelModules: Facts['kernelModules'];
+  if (request.modules?.length) {
+    if (!modRec) miss('modprobe', 'the modprobe configuration was not read');
+    else {
+      kernelModules = Object.fromEntries(request.modules.map((m) => [m, [] as Array<{ file: string; line: string }>]));
+      for (const { file, line } of bootLines(text(modRec) ?? '')) {
+        const name = line.trim().split(/\s+/)[1];
+        // Kept as written: SCAP content's check reads the line exactly (`^\s*install\s+NAME\s+/bin/false$`).
+        if (name && Object.hasOwn(kernelModules, name)) kernelModules[name]!.push({ file, line });
+      }
+    }
+  }
+  return { sysctlBoot, kernelModules };
 }

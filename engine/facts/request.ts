@@ -17,6 +17,7 @@ export function requestFor(model: Model, host: HostEntry, now: Date = new Date()
   const files = new Set<string>();
   const services = new Set<string>();
   const sysctl = new Set<string>();
+  const modules = new Set<string>();
   const settings = new Map<string, { syntax: 'space' | 'equals'; keys: Map<string, boolean> }>();
   const sens = sensitivityFor(model, host);
 
@@ -34,6 +35,7 @@ export function requestFor(model: Model, host: HostEntry, now: Date = new Date()
     for (const s of baseline.settings) addSetting(s.file, s.syntax, s.key, true);
     for (const s of baseline.services) services.add(s.name);
     for (const s of baseline.sysctl) sysctl.add(s.key);
+    for (const m of baseline.kernelModules) modules.add(m.name);
   }
   for (const r of model.remediations.values()) {
     const a = r.action;
@@ -56,6 +58,7 @@ export function requestFor(model: Model, host: HostEntry, now: Date = new Date()
     contents: settingsList.filter((s) => !s.hashed).map((s) => s.file),
     services: sorted(services),
     sysctl: sorted(sysctl),
+    ...(modules.size ? { modules: sorted(modules) } : {}),
     settings: settingsList,
   };
 }
@@ -91,6 +94,7 @@ export function encodeRequest(r: FactsRequest): string {
   }
   for (const s of r.services) lines.push(`service\t${s}`);
   for (const k of r.sysctl) lines.push(`sysctl\t${k}\t${sysctlPath(k)}`);
+  for (const m of r.modules ?? []) lines.push(`module\t${m}`);
   for (const l of lines) if (/[\n\r\0]/.test(l)) throw new Error(`request line with a line break or NUL: ${JSON.stringify(l)}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

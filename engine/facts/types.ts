@@ -31,6 +31,14 @@ export interface Facts {
   services: Record<string, ServiceFact>;
   /** sysctl key → current value (whitespace normalised to single spaces), null when unreadable. */
   sysctl: Record<string, string | null>;
+  /**
+   * sysctl key → every `key = value` line of the boot-time configuration (/etc/sysctl.conf, /etc/sysctl.d, /run/sysctl.d,
+   * /usr/local/lib/sysctl.d, /usr/lib/sysctl.d), in the order read; [] when none sets it. Absent (and `sysctl-boot` in
+   * `unknown`) when it could not be read; absent altogether in facts made by hand.
+   */
+  sysctlBoot?: Record<string, Array<{ file: string; value: string }>>;
+  /** Kernel module → its `install` and `blacklist` lines (as written) in the modprobe configuration (modprobe.d, /etc/modprobe.conf); [] when none. */
+  kernelModules?: Record<string, Array<{ file: string; line: string }>>;
   listening: ListeningSocket[] | null;
   rebootRequired: boolean | null;
   /** Packages that asked for the reboot (/run/reboot-required.pkgs). */
@@ -110,6 +118,8 @@ export interface FactsRequest {
   /** Unit names, with suffix. */
   services: string[];
   sysctl: string[];
+  /** Kernel modules whose modprobe configuration is wanted. */
+  modules?: string[];
   /**
    * Config files whose key/value settings are compared, with their syntax and the keys wanted. `hashed`: keys whose
    * values may leave the host only as their sha256 (secrets, and keys only unapproved remediations ask for); a file

@@ -25,6 +25,8 @@ export function actionSubject(a: ActionRecord): string {
       return `${str(p.file) ?? '?'} ${str(p.key) ?? '?'}`;
     case 'sysctl-set':
       return str(p.key) ?? a.finding;
+    case 'kernel-module-disable':
+      return str(p.name) ?? a.finding;
     case 'service-enable':
     case 'service-disable':
     case 'service-mask':

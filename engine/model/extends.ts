@@ -63,6 +63,9 @@ function merge(b: BaselineEntry, parents: ResolvedBaseline[], locate: Locate): R
   const settings = new Map<string, ResolvedBaseline['settings'][number]>();
   const services = new Map<string, ResolvedBaseline['services'][number]>();
   const sysctl = new Map<string, ResolvedBaseline['sysctl'][number]>();
+  const modules = new Map<string, ResolvedBaseline['kernelModules'][number]>();
+  const controls = new Map<string, ResolvedBaseline['controls'][number]>();
+  const unmapped = new Map<string, ResolvedBaseline['unmapped'][number]>();
   const variables: ResolvedBaseline['variables'] = {};
   let platform: ResolvedBaseline['platform'];
 
@@ -73,6 +76,9 @@ function merge(b: BaselineEntry, parents: ResolvedBaseline[], locate: Locate): R
     for (const s of p.settings) set(settings, `${s.file}\u0000${s.key}`, s);
     for (const s of p.services) set(services, s.name, s);
     for (const s of p.sysctl) set(sysctl, s.key, s);
+    for (const m of p.kernelModules) set(modules, m.name, m);
+    for (const c of p.controls) set(controls, c.id, c);
+    for (const u of p.unmapped) set(unmapped, u.rule, u);
     Object.assign(variables, p.variables);
     if (p.platform) platform = p.platform;
   }
@@ -98,6 +104,14 @@ function merge(b: BaselineEntry, parents: ResolvedBaseline[], locate: Locate): R
   for (const [key, value] of Object.entries(b.sysctl ?? {})) {
     if (value !== undefined) set(sysctl, key, { key, value: String(value), source: at(pointerJoin('/sysctl', key)) });
   }
+  for (const [name, state] of Object.entries(b.kernel_modules ?? {})) {
+    if (state) set(modules, name, { name, state, source: at(pointerJoin('/kernel_modules', name)) });
+  }
+  if (b.scap) {
+    const content = { datastream: b.scap.datastream, benchmark: b.scap.benchmark, version: b.scap.version, profile: b.scap.profile };
+    b.scap.rules.forEach((r, i) => set(controls, r.id, { id: r.id, title: r.title, severity: r.severity, cce: r.cce ?? [], nist: r.nist ?? [], checks: r.checks, guard: r.guard, notes: r.notes, appliesIf: r.applies_if, content, source: at(`/scap/rules/${i}`) }));
+  }
+  b.unmapped?.forEach((u, i) => set(unmapped, u.rule, { rule: u.rule, title: u.title, severity: u.severity, cce: u.cce ?? [], nist: u.nist ?? [], reason: u.reason, source: at(`/unmapped/${i}`) }));
   Object.assign(variables, b.variables ?? {});
   if (b.platform) platform = { ...b.platform, source: at('/platform') };
 
@@ -115,6 +129,9 @@ function merge(b: BaselineEntry, parents: ResolvedBaseline[], locate: Locate): R
     settings: [...settings.values()],
     services: [...services.values()],
     sysctl: [...sysctl.values()],
+    kernelModules: [...modules.values()],
+    controls: [...controls.values()],
+    unmapped: [...unmapped.values()],
     source: b.source,
   };
 }

@@ -139,6 +139,33 @@ notes?: string
 }
 
 /**
+ * This interface was referenced by `BaselineDocument`'s JSON-Schema
+ * via the `definition` "XccdfId".
+ */
+
+export type XccdfId = string
+/**
+ * This interface was referenced by `BaselineDocument`'s JSON-Schema
+ * via the `definition` "RuleSeverity".
+ */
+
+export type RuleSeverity = ("unknown" | "info" | "low" | "medium" | "high")
+/**
+ * This interface was referenced by `BaselineDocument`'s JSON-Schema
+ * via the `definition` "Cce".
+ */
+
+export type Cce = string[]
+/**
+ * NIST SP 800-53 controls the rule cites.
+ * 
+ * This interface was referenced by `BaselineDocument`'s JSON-Schema
+ * via the `definition` "Nist".
+ */
+
+export type Nist = string[]
+
+/**
  * A file under baselines/: the standard configuration of one resource group.
  */
 
@@ -162,6 +189,17 @@ files?: ManagedFile[]
 settings?: Setting[]
 services?: Services
 sysctl?: Sysctl
+/**
+ * Kernel modules that must not load: an 'install NAME /bin/false' line in the modprobe configuration (what SCAP content's kernel_module_*_disabled rules check).
+ */
+kernel_modules?: {
+[k: string]: "disabled" | undefined
+}
+scap?: ScapProvenance
+/**
+ * Rules of the imported SCAP profile that no Plumbline check expresses, with the reason: listed, never silently dropped.
+ */
+unmapped?: UnmappedRule[]
 }
 
 export interface Platform {
@@ -228,6 +266,10 @@ template?: string
  */
 mode?: string
 /**
+ * An octal file mode as a quoted string, e.g. '0640'.
+ */
+max_mode?: string
+/**
  * A user or group name.
  */
 owner?: string
@@ -272,6 +314,76 @@ export interface Services {
 
 export interface Sysctl {
 [k: string]: string | number | undefined
+}
+/**
+ * Where an imported baseline came from (plumb import scap): the data stream, benchmark, profile and, per rule, the checks it became.
+ * 
+ * This interface was referenced by `BaselineDocument`'s JSON-Schema
+ * via the `definition` "ScapProvenance".
+ */
+
+export interface ScapProvenance {
+/**
+ * The data stream's file name.
+ */
+datastream: string
+sha256?: string
+scap_version?: string
+benchmark: XccdfId
+version: string
+profile: XccdfId
+profile_title?: string
+tailoring?: {
+file: string
+sha256?: string
+}
+/**
+ * The XCCDF values the imported rules use, as the profile (and tailoring) set them.
+ */
+values?: {
+[k: string]: string | undefined
+}
+rules: ScapRuleRef[]
+}
+/**
+ * This interface was referenced by `BaselineDocument`'s JSON-Schema
+ * via the `definition` "ScapRuleRef".
+ */
+
+export interface ScapRuleRef {
+/**
+ * The XCCDF rule id, e.g. xccdf_org.ssgproject.content_rule_sshd_disable_root_login.
+ */
+id: string
+title?: string
+severity?: RuleSeverity
+cce?: Cce
+nist?: Nist
+/**
+ * The baseline's checks this rule became: package:NAME, setting:FILE:KEY, sysctl:KEY, file:PATH:owner|group|mode, service:UNIT, kernel-module:NAME.
+ * 
+ * @minItems 1
+ */
+checks: [string, ...(string)[]]
+/**
+ * The rule's XCCDF platforms as plumb reads them: it applies only where each of these packages is installed (SSG's 'Package audit is installed' CPEs); elsewhere its verdict is notapplicable and its checks are not enforced.
+ */
+applies_if?: string[]
+guard?: string
+notes?: string[]
+}
+/**
+ * This interface was referenced by `BaselineDocument`'s JSON-Schema
+ * via the `definition` "UnmappedRule".
+ */
+
+export interface UnmappedRule {
+rule: XccdfId
+title?: string
+severity?: RuleSeverity
+cce?: Cce
+nist?: Nist
+reason: string
 }
 
 /**
@@ -438,6 +550,14 @@ export type SettingValue = (string | number | boolean)
  */
 
 export type SettingSyntax = ("space" | "equals")
+/**
+ * A kernel module name as modprobe spells it.
+ * 
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "KernelModuleName".
+ */
+
+export type KernelModuleName = string
 
 /**
  * Shared definitions. Every string that may later reach a shell on a host is constrained here, so validation alone keeps metacharacters out.

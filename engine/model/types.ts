@@ -66,6 +66,40 @@ export interface SysctlReq extends Sourced {
   key: string;
   value: string;
 }
+export interface KernelModuleReq extends Sourced {
+  name: string;
+  state: 'disabled';
+}
+
+/**
+ * A rule of imported SCAP content and the checks it became (baseline `scap.rules`), with where it was imported
+ * from. Findings on those checks name the rule, its CCE and its NIST SP 800-53 controls.
+ */
+export interface ControlRule extends Sourced {
+  id: string;
+  title?: string;
+  severity?: string;
+  cce: string[];
+  nist: string[];
+  /** package:NAME, setting:FILE:KEY, sysctl:KEY, file:PATH:owner|group|mode, service:UNIT, kernel-module:NAME */
+  checks: string[];
+  guard?: string;
+  notes?: string[];
+  /** `package:NAME` conditions: the rule applies only where these are installed (its XCCDF platforms). */
+  appliesIf?: string[];
+  /** The content it came from: data stream file, benchmark id and version, profile. */
+  content: { datastream: string; benchmark: string; version: string; profile: string };
+}
+
+/** A rule of imported SCAP content that no Plumbline check expresses (baseline `unmapped`). */
+export interface UnmappedControl extends Sourced {
+  rule: string;
+  title?: string;
+  severity?: string;
+  cce: string[];
+  nist: string[];
+  reason: string;
+}
 
 /** A baseline with its `extends` chain merged (see engine/model/README.md for the merge rules). */
 export interface ResolvedBaseline extends Sourced {
@@ -79,6 +113,10 @@ export interface ResolvedBaseline extends Sourced {
   settings: SettingReq[];
   services: ServiceReq[];
   sysctl: SysctlReq[];
+  kernelModules: KernelModuleReq[];
+  /** Imported SCAP rules of this baseline and its parents (a child's entry replaces a parent's of the same id). */
+  controls: ControlRule[];
+  unmapped: UnmappedControl[];
 }
 
 /** The validated desired state of one commit (or the working tree). Pure data: no I/O hangs off it. */

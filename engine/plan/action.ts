@@ -16,7 +16,13 @@ export type ActionBody =
   /** `sensitive`: `value` is the secret's label, `sensitive, sha256:…`; apply takes the value from the desired state. */
   | { type: 'setting-set'; file: string; syntax: 'space' | 'equals'; key: string; value: string; sensitive?: boolean }
   | { type: 'service-enable' | 'service-disable' | 'service-mask'; unit: string }
-  | { type: 'sysctl-set'; key: string; value: string }
+  /**
+   * `files`: /etc sysctl configuration files whose lines setting another value are rewritten (besides plumb's own file).
+   * `persistOnly`: the running value is right (or its finding excepted): only the boot-time configuration is written.
+   */
+  | { type: 'sysctl-set'; key: string; value: string; files?: string[]; persistOnly?: boolean }
+  /** `install NAME /bin/false` and `blacklist NAME` in /etc/modprobe.d/plumbline.conf. */
+  | { type: 'kernel-module-disable'; name: string }
   | { type: 'reboot-notify' };
 
 export type ActionType = ActionBody['type'];
@@ -29,6 +35,7 @@ export const ACTION_ORDER: readonly ActionType[] = [
   'file-attributes',
   'setting-set',
   'sysctl-set',
+  'kernel-module-disable',
   'service-mask',
   'service-disable',
   'service-enable',
@@ -54,6 +61,10 @@ export interface ActionMeta {
   id: string;
   finding: string;
   findingKind: FindingKind;
+  /** Further findings this one action also resolves (the owner of a file whose mode it changes, a key's boot value), each with its before and after. */
+  also?: Array<{ finding: string; findingKind: FindingKind; before: string | null; after: string | null }>;
+  /** The imported SCAP rules the finding fails (rule id, CCE, NIST SP 800-53 controls), when the baseline came from SCAP content. */
+  controls?: Array<{ rule: string; cce: string[]; nist: string[] }>;
   reason: string;
   before: string | null;
   after: string | null;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { diffHost } from '../diff/index.js';
 import { PlumbError } from '../errors/index.js';
+import { clampMode } from '../diff/compare.js';
 import { sha256 } from '../diff/requirements.js';
 import { label } from '../secrets/rules.js';
 import type { Finding } from '../diff/types.js';
@@ -88,7 +89,7 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
     const before = verified?.get(f.key);
     const regression = before && sameOrigin(before.origin, f.origin) ? { run: before.run, verifiedAt: before.verifiedAt } : undefined;
     if (f.unresolvable) {
-      out.unresolvable.push({ finding: f.key, message: f.message, why: f.unresolvable, source: formatProvenance(f.source) });
+      out.unresolvable.push({ finding: f.key, message: f.message, why: f.unresolvable, source: formatProvenance(f.source), ...(f.controls ? { controls: f.controls } : {}) });
       continue;
     }
     let approval: PlannedAction['approval'];
@@ -108,7 +109,7 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
       out.unresolvable.push({ finding: f.key, message: f.message, why: `${body.name} is held on the host (apt-mark hold); release the hold or record an exception`, source: formatProvenance(f.source) });
       continue;
     }
-    actions.push({ ...body, finding: f.key, findingKind: f.kind, reason: f.message, before: f.actual, after: f.expected, origin: f.origin, source: formatProvenance(f.source), provenance: f.source, approval, regression });
+    actions.push({ ...body, finding: f.key, findingKind: f.kind, ...(f.controls ? { controls: f.controls } : {}), reason: f.message, before: f.actual, after: f.expected, origin: f.origin, source: formatProvenance(f.source), provenance: f.source, approval, regression });
   }
   // The action objects are fresh: numbering them in place spares a copy of every action.
   out.actions = order(dedupe(actions)) as PlannedAction[];
@@ -145,15 +146,23 @@ export function actionFor(f: Finding): ActionBody | null {
       if (r.sensitive) return { type: 'file-write', path: r.path, sha256: sha256(r.content), mode: r.mode, owner: r.owner, group: r.group, sensitive: true };
       return { type: 'file-write', path: r.path, content: r.content, sha256: sha256(r.content), mode: r.mode, owner: r.owner, group: r.group };
     case 'file-mode':
-    case 'file-owner':
-      return r.type === 'file' ? { type: 'file-attributes', path: r.path, mode: r.mode, owner: r.owner, group: r.group } : null;
+    case 'file-owner': {
+      if (r.type !== 'file') return null;
+      // "At most" a mode: clear only the bits beyond it, keeping what is stricter already.
+      const mode = r.mode ?? (r.maxMode && f.kind === 'file-mode' && f.actual ? clampMode(f.actual, r.maxMode) : undefined);
+      return { type: 'file-attributes', path: r.path, mode, owner: r.owner, group: r.group };
+    }
     case 'setting':
       if (r.type !== 'setting') return null;
       return r.sensitive ? { type: 'setting-set', file: r.file, syntax: r.syntax, key: r.key, value: label(r.value), sensitive: true } : { type: 'setting-set', file: r.file, syntax: r.syntax, key: r.key, value: r.value };
     case 'service':
       return r.type === 'service' ? { type: `service-${r.state === 'enabled' ? 'enable' : r.state === 'disabled' ? 'disable' : 'mask'}`, unit: r.unit } : null;
     case 'sysctl':
-      return r.type === 'sysctl' ? { type: 'sysctl-set', key: r.key, value: r.value } : null;
+    case 'sysctl-boot':
+      // Set now and persisted in plumb's own file; lines of /etc files that set another value are rewritten too.
+      return r.type === 'sysctl' ? { type: 'sysctl-set', key: r.key, value: r.value, ...(f.paths?.length ? { files: f.paths } : {}), ...(f.kind === 'sysctl-boot' ? { persistOnly: true } : {}) } : null;
+    case 'kernel-module':
+      return r.type === 'kernel-module' ? { type: 'kernel-module-disable', name: r.name } : null;
     case 'reboot-required':
       return { type: 'reboot-notify' };
     case 'file-type':
@@ -164,17 +173,34 @@ export function actionFor(f: Finding): ActionBody | null {
 
 /** A file written whole needs no separate mode/owner action; two requests to install one package become the stricter one. */
 function dedupe(actions: UnnumberedAction[]): UnnumberedAction[] {
-  const written = new Set(actions.flatMap((a) => (a.type === 'file-write' ? [a.path] : [])));
+  // A write sets the mode it names; a mode found too permissive under `max_mode` still needs its own chmod.
+  const written = new Map(actions.flatMap((a) => (a.type === 'file-write' ? [[a.path, a.mode] as const] : [])));
   const out: UnnumberedAction[] = [];
   const seen = new Map<string, number>();
   for (const a of actions) {
-    if (a.type === 'file-attributes' && written.has(a.path)) continue;
-    const key = a.type === 'file-attributes' ? `${a.type}:${a.path}` : a.type === 'package-install' || a.type === 'package-remove' ? `pkg:${a.name}` : a.type === 'package-repair' ? `repair:${a.name}` : null;
+    if (a.type === 'file-attributes' && written.has(a.path) && (written.get(a.path) || !a.mode)) continue;
+    const key =
+      a.type === 'file-attributes' ? `${a.type}:${a.path}`
+      : a.type === 'package-install' || a.type === 'package-remove' ? `pkg:${a.name}`
+      : a.type === 'package-repair' ? `repair:${a.name}`
+      : a.type === 'sysctl-set' ? `sysctl:${a.key}`
+      : null;
     if (key && seen.has(key)) {
       const i = seen.get(key)!;
       const prev = out[i]!;
       // Attribute findings on one path (mode and owner) are one action carrying both.
-      if (prev.type === 'file-attributes' && a.type === 'file-attributes') continue;
+      // The running value and the boot configuration of one key are one action, rewriting every file either names.
+      if (prev.type === 'sysctl-set' && a.type === 'sysctl-set') {
+        const files = [...new Set([...(prev.files ?? []), ...(a.files ?? [])])];
+        const { persistOnly: _p, ...both } = prev;
+        out[i] = { ...(prev.persistOnly && a.persistOnly ? prev : both), ...(files.length ? { files } : {}), also: [...(prev.also ?? []), alsoOf(a)] };
+        continue;
+      }
+      if (prev.type === 'file-attributes' && a.type === 'file-attributes') {
+        // Every attribute that differs stays visible: the one action lists the other findings it resolves.
+        out[i] = { ...prev, mode: prev.mode ?? a.mode, also: [...(prev.also ?? []), alsoOf(a)] };
+        continue;
+      }
       // An explicit fixed version beats "any version"; a remediation beats the baseline.
       if (a.type === 'package-install' && prev.type === 'package-install' && (!prev.version || a.origin.kind === 'remediation')) out[i] = a;
       continue;
@@ -183,6 +209,10 @@ function dedupe(actions: UnnumberedAction[]): UnnumberedAction[] {
     out.push(a);
   }
   return out;
+}
+
+function alsoOf(a: UnnumberedAction): NonNullable<UnnumberedAction['also']>[number] {
+  return { finding: a.finding, findingKind: a.findingKind, before: a.before, after: a.after };
 }
 
 const RANK = new Map<string, number>(ACTION_ORDER.map((t, i) => [t, i]));

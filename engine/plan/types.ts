@@ -25,6 +25,8 @@ export interface SuppressedEntry {
 
 export interface UnresolvableEntry {
   finding: string;
+  /** As on an action: the imported SCAP rules it fails. */
+  controls?: Array<{ rule: string; cce: string[]; nist: string[] }>;
   message: string;
   why: string;
   source: string;

@@ -159,6 +159,41 @@ describe('gather script on the real control machine', () => {
     }
   });
 
+  it.skipIf(!isRoot)('reads the boot-time sysctl and modprobe configuration: the lines of the keys and modules asked, under every shell and without grep', () => {
+    const tag = `zz-plumb-test-${process.pid}`;
+    const sysFile = `/etc/sysctl.d/${tag}.conf`;
+    const modFile = `/etc/modprobe.d/${tag}.conf`;
+    const mod = `plumbtest${process.pid}`;
+    writeFileSync(sysFile, `# a comment: net.ipv4.tcp_syncookies = 9\n net.ipv4.tcp_syncookies =  1 \nkernel.unasked = 5\nnet.ipv4.tcp_syncookies\n`);
+    const madeModDir = !existsSync('/etc/modprobe.d');
+    mkdirSync('/etc/modprobe.d', { recursive: true });
+    writeFileSync(modFile, `install ${mod} /bin/false\nblacklist ${mod}\n# install ${mod} /bin/true\noptions ${mod} x=1\n`);
+    try {
+      const req: FactsRequest = { ...request, modules: [mod, 'plumb-no-such-module'] };
+      // What systemd-sysctl and modprobe would read, found here independently: every *.conf of their directories.
+      const expectedLines = (dirs: string[], extra: string, keep: (l: string) => string | undefined) => {
+        const files = dirs.flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.conf')).sort().map((f) => join(d, f)) : [])).concat(existsSync(extra) ? [extra] : []);
+        const real = files.filter((f) => !lstatSync(f).isSymbolicLink() || !files.some((g) => g !== f && !lstatSync(g).isSymbolicLink() && statSync(g).ino === statSync(f).ino));
+        return real.flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((l) => (keep(l) ? [{ file: f, l }] : [])));
+      };
+      const sysExpected = expectedLines(['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d'], '/etc/sysctl.conf', (l) => (/^\s*net\.ipv4\.tcp_syncookies\s*=/.test(l) ? 'y' : undefined)).map(({ file, l }) => ({ file, value: l.slice(l.indexOf('=') + 1).trim() }));
+      const modExpected = expectedLines(['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d'], '/etc/modprobe.conf', (l) => (new RegExp(`^\\s*(install|blacklist)\\s+${mod}(\\s|$)`).test(l) ? 'y' : undefined)).map(({ file, l }) => ({ file, line: l }));
+      expect(sysExpected).toContainEqual({ file: sysFile, value: '1' });
+      expect(modExpected).toHaveLength(2);
+      const shells = [['/bin/dash'], ['/bin/bash'], ...(existsSync('/usr/bin/busybox') ? [['/usr/bin/busybox', 'sh']] : [])];
+      for (const [shell, env] of [...shells.map((s) => [s, { PATH: process.env.PATH }] as const), [['/bin/dash'], { PATH: pathWithout(['grep'], join(tmp, 'nogrep-boot')) }] as const]) {
+        const { facts: f } = runUnder([...shell], env, req);
+        expect(f.sysctlBoot?.['net.ipv4.tcp_syncookies'], `${shell.join(' ')} ${env.PATH}`).toEqual(sysExpected);
+        expect(f.kernelModules, shell.join(' ')).toEqual({ [mod]: modExpected, 'plumb-no-such-module': [] });
+        expect(Object.keys(f.sysctlBoot ?? {}).sort()).toEqual([...request.sysctl].sort());
+      }
+    } finally {
+      rmSync(sysFile, { force: true });
+      rmSync(modFile, { force: true });
+      if (madeModDir) rmSync('/etc/modprobe.d', { recursive: true, force: true });
+    }
+  });
+
   it('treats request values as data', () => {
     const marker = join(tmp, 'pwned');
     const hostile: FactsRequest = { files: [`/etc/$(touch ${marker})`, '/etc/`id`', '/etc/a;b', `/etc/x'$(touch ${marker})'`], contents: [], services: ['x;touch$IFS/tmp/p.service'], sysctl: [], settings: [] };

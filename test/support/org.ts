@@ -53,7 +53,7 @@ export class Org {
 
   /** Runs the built CLI against this repository. */
   plumb(...args: string[]): { code: number; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [CLI, '-C', this.dir, ...args], { encoding: 'utf8', timeout: 15 * 60_000, env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' } });
+    const r = spawnSync(process.execPath, [CLI, '-C', this.dir, ...args], { encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 256 << 20, env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' } });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 

@@ -22,12 +22,16 @@ interface PlanOptions {
   facts?: string;
   json?: boolean;
   markdown?: boolean;
+  format?: string;
+  datastream?: string;
   out?: string;
   concurrency: string;
 }
 
 export async function planAction(opts: PlanOptions, cmd: Command) {
-  if (opts.json && opts.markdown) throw new UsageError('choose one of --json and --markdown');
+  const format = opts.format ?? (opts.json ? 'json' : opts.markdown ? 'markdown' : 'human');
+  if ([opts.json, opts.markdown, opts.format].filter(Boolean).length > 1) throw new UsageError('choose one of --json, --markdown and --format');
+  if (!['human', 'json', 'markdown', 'arf'].includes(format)) throw new UsageError(`unknown --format '${format}'`, 'one of: human, json, markdown, arf');
   const { repo } = globals(cmd);
   const { model, digest } = await loadValidModel(repo, opts.ref);
   const hosts = selectHosts(model, opts);
@@ -53,8 +57,9 @@ export async function planAction(opts: PlanOptions, cmd: Command) {
   const verified = verifiedIndex(await readRuns(repo).catch(() => []));
   const plan = assemblePlan(model, inputs, { stateDigest: digest, verified, scope: { host: opts.host?.join(','), system: opts.system, ring: opts.ring } });
   if (opts.out) writeFileSync(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
-  if (opts.json) printJson(plan);
-  else process.stdout.write(opts.markdown ? renderMarkdown(plan) : renderHuman(plan));
+  if (format === 'json') printJson(plan);
+  else if (format === 'arf') process.stdout.write((await import('./arf.js')).arfFor(model, inputs, opts.datastream));
+  else process.stdout.write(format === 'markdown' ? renderMarkdown(plan) : renderHuman(plan));
   process.exitCode = exitCodeFor(plan);
 }
 

@@ -68,6 +68,13 @@ export class UpstreamArchive {
     return parseSimulation(r.stdout);
   }
 
+  /** What `apt-get install PACKAGES` would install on a system with this dpkg status file (tools tests put on a host). */
+  async simulateInstall(statusFile: string, packages: string[]): Promise<PlannedInstall[]> {
+    const r = await tryRun('apt-get', this.args(statusFile, ['-s', '-q', 'install', ...packages]));
+    if (r.code !== 0) throw new LabCommandFailed(`finding what ${packages.join(', ')} would install`, 'apt-get -s install (lab upstream)', r.stderr || r.stdout);
+    return parseSimulation(r.stdout);
+  }
+
   /** Downloads exact package versions (`name=version`) into dir. */
   async download(specs: string[], dir: string): Promise<void> {
     if (!specs.length) return;

@@ -1,6 +1,6 @@
 import { colours } from '../../cli/output.js';
 import type { Plan, PlanSummary } from '../types.js';
-import { describeAction, originLabel } from './describe.js';
+import { controlsLabel, describeAction, originLabel } from './describe.js';
 
 /** The terraform-like view: grouped by ring and host, one line per action with its reason, ending with one summary line. */
 export function renderHuman(plan: Plan, c = colours()): string {
@@ -25,11 +25,11 @@ export function renderHuman(plan: Plan, c = colours()): string {
         const { sign, text } = describeAction(a);
         const colour = sign === '-' ? c.red : sign === '+' || sign === '↑' ? c.green : sign === '!' ? c.yellow : c.cyan;
         lines.push(`      ${colour(sign)} ${text}${a.regression ? c.red(` — REGRESSION: verified fixed by run ${a.regression.run} on ${a.regression.verifiedAt}`) : ''}`);
-        lines.push(c.dim(`          ${a.reason} — ${originLabel(a)} · ${a.source}`));
+        lines.push(c.dim(`          ${a.reason}${controlsLabel(a.controls)} — ${originLabel(a)} · ${a.source}`));
       }
       for (const w of h.awaiting) lines.push(`      ${c.yellow('⏸')} awaiting approval: ${w.remediation}: ${w.message} ${c.dim(`(${w.reason})`)}`);
       for (const s of h.suppressed) lines.push(`      ${c.dim(`⊘ suppressed: ${s.finding} by ${s.exception} (${s.kind}, expires ${s.expires})`)}`);
-      for (const u of h.unresolvable) lines.push(`      ${c.red('?')} cannot fix: ${u.message} ${c.dim(`(${u.why}; ${u.source})`)}`);
+      for (const u of h.unresolvable) lines.push(`      ${c.red('?')} cannot fix: ${u.message}${controlsLabel(u.controls)} ${c.dim(`(${u.why}; ${u.source})`)}`);
       for (const u of h.unknown) lines.push(`      ${c.dim(`? unknown: ${u.subject}: ${u.reason}`)}`);
     }
     lines.push('');

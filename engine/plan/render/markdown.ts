@@ -1,6 +1,6 @@
 import { visible } from '../../cli/output.js';
 import type { Plan } from '../types.js';
-import { describeAction, originLabel } from './describe.js';
+import { controlsLabel, describeAction, originLabel } from './describe.js';
 import { summaryLine } from './human.js';
 
 /** Marks the pull-request comment so the workflow updates it instead of adding another. */
@@ -46,7 +46,7 @@ export function renderMarkdown(plan: Plan): string {
       out.push('| | change | why | required by |', '| --- | --- | --- | --- |');
       for (const a of h.actions) {
         const { sign, text } = describeAction(a);
-        out.push(`| ${cell(sign)} | ${cell(text)}${a.regression ? ` **(regression: verified fixed by run ${cell(a.regression.run)})**` : ''} | ${cell(a.reason)} | ${cell(originLabel(a))} <br>${cell(a.source)} |`);
+        out.push(`| ${cell(sign)} | ${cell(text)}${a.regression ? ` **(regression: verified fixed by run ${cell(a.regression.run)})**` : ''} | ${cell(a.reason + controlsLabel(a.controls))} | ${cell(originLabel(a))} <br>${cell(a.source)} |`);
       }
       out.push('');
     }
