@@ -7,6 +7,7 @@ import type { HostRecord, RunRecord } from '../ledger/types.js';
 import { commitLookup, hostView, runsByHost } from './host-view.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { indexView } from './view.js';
+import { compliance } from '../scap/compliance.js';
 
 export { loadTemplates } from './templates.js';
 
@@ -58,8 +59,22 @@ export class ReportPages {
 
   indexPage(): string {
     const i = this.index;
-    const nav = [...i.systems.map((s) => ({ href: `#${s.anchor}`, label: s.name })), ...(i.organization ? [{ href: '#organization', label: 'organization' }] : []), ...(i.costs ? [{ href: '#costs', label: 'costs' }] : [])];
+    const nav = [...i.systems.map((s) => ({ href: `#${s.anchor}`, label: s.name })), ...(i.organization ? [{ href: '#organization', label: 'organization' }] : []), ...(i.costs ? [{ href: '#costs', label: 'costs' }] : []), ...(this.hasControls() ? [{ href: 'controls.html', label: 'SP 800-53 controls' }] : [])];
     return this.layout(this.t.index(i), i.title, nav);
+  }
+
+  private hasControls(): boolean {
+    return [...this.input.model.resolvedBaselines.values()].some((b) => b.controls.length || b.unmapped.length);
+  }
+
+  /**
+   * controls.html: compliance with imported SCAP rules per NIST SP 800-53 control and per rule, for the hosts of the
+   * scope; undefined when no baseline of the scope was imported from SCAP content.
+   */
+  controlsPage(): string | undefined {
+    if (!this.hasControls()) return undefined;
+    const facts = new Map(Object.entries(this.input.hosts).flatMap(([h, o]) => (o.facts ? [[h, o.facts] as const] : [])));
+    return this.layout(this.t.controls(compliance(this.input.model, facts)), `SP 800-53 controls — ${this.index.title}`, [{ href: 'index.html', label: 'report' }]);
   }
 
   /** The page of one host of the scope; undefined for any other name. */
@@ -86,5 +101,7 @@ export function renderReport(raw: MetricsInput, opts: ReportOptions = {}): { fil
   const pages = new ReportPages(raw, opts);
   const files = new Map<string, string>([['index.html', pages.indexPage()]]);
   for (const name of pages.hosts()) files.set(`hosts/${name}.html`, pages.hostPage(name)!);
+  const controls = pages.controlsPage();
+  if (controls) files.set('controls.html', controls);
   return { files, metrics: pages.metrics };
 }

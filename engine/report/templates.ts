@@ -5,6 +5,7 @@ export interface Templates {
   layout: HandlebarsTemplateDelegate;
   index: HandlebarsTemplateDelegate;
   host: HandlebarsTemplateDelegate;
+  controls: HandlebarsTemplateDelegate;
   css: string;
 }
 
@@ -22,6 +23,6 @@ export function loadTemplates(): Templates {
   hb.registerPartial('metrics-table', read('metrics-table.hbs'));
   hb.registerPartial('scope', read('scope.hbs'));
   const compile = (name: string) => hb.compile(read(name), { noEscape: false, preventIndent: true });
-  loaded = { layout: compile('layout.hbs'), index: compile('index.hbs'), host: compile('host.hbs'), css: read('report.css') };
+  loaded = { layout: compile('layout.hbs'), index: compile('index.hbs'), host: compile('host.hbs'), controls: compile('controls.hbs'), css: read('report.css') };
   return loaded;
 }

@@ -71,6 +71,30 @@ describe.skipIf(Boolean(missing))(`plumb import scap and --format arf on this ma
     for (const rule of ['file_owner_etc_passwd', 'file_groupowner_etc_shadow', 'file_permissions_etc_shadow', 'package_telnetd_removed', 'package_nis_removed']) expect(results.get(rule), rule).toBe(theirs.get(rule));
   }, 5 * 60_000);
 
+  it.skipIf(!isRoot)('groups compliance per rule and per NIST SP 800-53 control (plumb metrics --by)', () => {
+    const byControl = org.plumb('metrics', '--by', 'control', '--json');
+    expect(byControl.code, byControl.stderr).toBe(0);
+    const c = JSON.parse(byControl.stdout) as { hosts: number; controls: Array<{ control: string; rules: string[]; compliantHosts: number; judgedHosts: number; notChecked: string[] }> };
+    expect(c.hosts).toBe(1);
+    const cm6 = c.controls.find((x) => x.control === 'CM-6(a)')!;
+    expect(cm6.rules.length).toBeGreaterThan(10);
+    expect(cm6.judgedHosts).toBe(1);
+    expect(c.controls.map((x) => x.control)).toEqual(expect.arrayContaining(['AC-6(2)', 'CM-7(a)']));
+    const byRule = JSON.parse(org.plumb('metrics', '--by', 'rule', '--json').stdout) as { rules: Array<{ rule: string; hosts: Record<string, number> }> };
+    expect(byRule.rules.find((r) => r.rule.endsWith('_rule_partition_for_tmp'))!.hosts).toMatchObject({ notchecked: 1 });
+    expect(byRule.rules).toHaveLength(44);
+    expect(org.plumb('metrics', '--by', 'control').stdout).toMatch(/^Compliance per NIST SP 800-53 control — 1 host\(s\) with facts\ncontrol/);
+    expect(org.plumb('metrics', '--by', 'nist').code).toBe(1);
+    const out = join(tmp, 'report');
+    const rep = org.plumb('report', '--out', out);
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(rep.stdout).toMatch(/controls\.html and 1 host page/);
+    const page = readFileSync(join(out, 'controls.html'), 'utf8');
+    expect(page).toMatch(/<td>AC-6\(2\)<\/td><td>[01]\/1<\/td>/);
+    expect(page).toMatch(/partition_for_tmp/);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/href="controls.html"/);
+  }, 5 * 60_000);
+
   it('refuses a hostile data stream (XXE, billion laughs): exit 1, the DOCTYPE named, nothing written, nothing leaked (E_SCAP_CONTENT in xml.test.ts)', () => {
     const xxe = join(tmp, 'xxe.xml');
     writeFileSync(xxe, `<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/shadow">]>\n<ds:data-stream-collection xmlns:ds="http://scap.nist.gov/schema/scap/source/1.2">&x;</ds:data-stream-collection>\n`);

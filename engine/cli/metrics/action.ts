@@ -23,6 +23,7 @@ interface MetricsOptions {
   prometheus?: boolean;
   out?: string;
   failOnTarget?: boolean;
+  by?: string;
   concurrency: string;
 }
 
@@ -33,6 +34,17 @@ export async function metricsAction(opts: MetricsOptions, cmd: Command) {
   const { repo } = globals(cmd);
   if (opts.out && !existsSync(dirname(resolve(opts.out)))) throw new OutputWriteFailed(opts.out, 'its folder does not exist');
   const { input, storeProblems } = await gatherMetricsInput({ repo, ref: opts.ref, system: opts.system, from: opts.from, to: opts.to, facts: opts.facts, concurrency });
+  if (opts.by !== undefined) {
+    if (opts.by !== 'rule' && opts.by !== 'control') throw new UsageError(`--by '${opts.by}' is not rule or control`);
+    if (opts.prometheus) throw new UsageError('--by prints tables or JSON, not the Prometheus format');
+    const { compliance, renderCompliance } = await import('../../scap/compliance.js');
+    const facts = new Map(Object.entries(input.hosts).flatMap(([h, o]) => (o.facts ? [[h, o.facts] as const] : [])));
+    const c = compliance(input.model, facts);
+    const text = opts.json ? `${JSON.stringify({ by: opts.by, hosts: c.hosts, ...(opts.by === 'rule' ? { rules: c.rules } : { controls: c.controls }) }, null, 2)}\n` : renderCompliance(c, opts.by, Boolean(opts.markdown));
+    if (opts.out) writeFileAtomic(opts.out, text);
+    else process.stdout.write(text);
+    return;
+  }
   const report = computeMetrics(input, { system: opts.system });
   const err = colours(process.stderr);
   if (storeProblems.length) process.stderr.write(err.yellow(`warning: ${storeProblems.length} advisory store file(s) could not be read and were not matched (plumb advisories list shows them)\n`));

@@ -14,6 +14,7 @@ export function registerMetrics(program: Command): void {
     .option('--prometheus', 'print the Prometheus text format (for node_exporter\'s textfile collector)')
     .option('--out <file>', 'write the output to this file atomically instead of printing it (e.g. /var/lib/node_exporter/plumbline.prom)')
     .option('--fail-on-target', 'exit 2 when a metric misses its target')
+    .option('--by <grouping>', 'instead of the metrics: compliance with imported SCAP rules (plumb import scap) per rule or per NIST SP 800-53 control (rule|control); with --json or --markdown')
     .option('--concurrency <n>', 'hosts asked at the same time', '16')
     .addHelpText(
       'after',
@@ -37,6 +38,7 @@ Examples:
   plumb metrics --system payroll --from 2026-01-01    one system, for its owner
   plumb metrics --json | jq '.systems[].metrics[] | {id, met}'
   plumb metrics --markdown > metrics.md
+  plumb metrics --by control                          hosts compliant per SP 800-53 control (imported SCAP rules)
   plumb metrics --facts facts.json --prometheus --out /var/lib/prometheus/node-exporter/plumbline.prom`,
     )
     .action(lazy(() => import('./action.js'), 'metricsAction'));

@@ -26,6 +26,7 @@ export async function reportAction(opts: ReportOptions, cmd: Command) {
   writeReportFolder(opts.out!, files, input.now);
   const unreached = Object.values(input.hosts).filter((o) => !o.facts).length;
   if (unreached) process.stderr.write(colours(process.stderr).yellow(`warning: ${unreached} host(s) not reached; their pages say so\n`));
-  process.stdout.write(`wrote ${opts.out}/index.html and ${files.size - 1} host page(s)\n`);
+  const hostPages = [...files.keys()].filter((f) => f.startsWith('hosts/')).length;
+  process.stdout.write(`wrote ${opts.out}/index.html${files.has('controls.html') ? ', controls.html' : ''} and ${hostPages} host page(s)\n`);
 }
 
