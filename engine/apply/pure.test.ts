@@ -80,3 +80,13 @@ describe('artifacts', () => {
     expect(debIdentity('notes.txt')).toBeUndefined();
   });
 });
+
+describe('disableModule', () => {
+  it('adds the install and blacklist lines once, keeping what is there', async () => {
+    const { disableModule } = await import('./settings-edit.js');
+    const once = disableModule('# managed by plumbline\n', 'rds');
+    expect(once).toBe('# managed by plumbline\ninstall rds /bin/false\nblacklist rds\n');
+    expect(disableModule(once, 'rds')).toBe(once);
+    expect(disableModule(once, 'tipc')).toBe(`${once}install tipc /bin/false\nblacklist tipc\n`);
+  });
+});
