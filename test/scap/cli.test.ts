@@ -110,3 +110,19 @@ describe.skipIf(Boolean(missing))(`plumb import scap and --format arf on this ma
     }
   });
 });
+
+describe('plumb import scap: text from the content cannot act on a terminal', () => {
+  it('a C1 control (CSI, allowed in XML 1.0) in a profile title or reason is printed visibly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-scap-c1-'));
+    try {
+      const ds = readFileSync(new URL('../../engine/scap/fixtures/mini-ds.xml', import.meta.url), 'utf8').replace('<title>Base</title>', '<title>Base&#x9B;2J&#x9D;52;c;AAAA&#x9C;</title>');
+      writeFileSync(join(dir, 'ds.xml'), ds);
+      const r = spawnSync(process.execPath, [new URL('../../dist/engine/cli/main.js', import.meta.url).pathname, 'import', 'scap', join(dir, 'ds.xml'), '--profile', 'xccdf_org.example_profile_base', '--out', join(dir, 'b.yaml')], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).not.toMatch(/[\u0080-\u009f]/);
+      expect(r.stdout).toMatch(/Base\\u009b2J\\u009d52;c;AAAA\\u009c: 8 rules mapped/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

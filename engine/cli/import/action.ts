@@ -11,7 +11,7 @@ import { readDataStream } from '../../scap/datastream.js';
 import { importParsed } from '../../scap/import.js';
 import { readTailoring } from '../../scap/tailoring.js';
 import { parseXml } from '../../scap/xml.js';
-import { colours, formatProblem, plural, printJson } from '../output.js';
+import { colours, formatProblem, plural, printJson, visible } from '../output.js';
 
 interface ImportScapOptions {
   profile?: string;
@@ -82,9 +82,4 @@ function readText(file: string): string {
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Text from the content is not trusted: control characters are shown, never sent to the terminal. */
-function visible(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
