@@ -236,7 +236,7 @@ export function remediationFor(g: ProposalGroup, id: string, now: Date): Remedia
       platforms: [{ os: g.os, versions: releaseRange(g.release) }],
       package: { name: g.sourcePackage, source: true, affected: `< ${g.fixed}` },
     },
-    action: { packages: g.packages.map((p) => ({ name: p.name, version: p.version })) as NonNullable<RemediationDocument['action']['packages']> },
+    action: { packages: g.packages.map((p) => ({ name: p.name, version: p.version })) as NonNullable<NonNullable<RemediationDocument['action']>['packages']> },
     verification: `\`plumb vulns\` no longer lists ${g.ids[0] ?? g.advisories[0]} on these hosts, and dpkg-query reports the versions above or later.\n`,
     rollback: 'Downgrading re-opens the vulnerabilities: roll back only for a confirmed regression, to the previous build still on the internal mirror.\n',
     ...(g.deadline ? { deadline: g.deadline.slice(0, 10) } : {}),

@@ -107,7 +107,7 @@ const cachedRequirements = new WeakMap<Model, Map<string, Requirement[]>>();
  * baseline, since a baseline may say that a path or key is not a secret).
  */
 function remediationRequirements(r: RemediationEntry, host: HostEntry, model: Model, sens: Sensitivity): Requirement[] {
-  const hostIndependent = !r.action.files?.some((f) => f.template !== undefined);
+  const hostIndependent = !r.action?.files?.some((f) => f.template !== undefined);
   if (!hostIndependent) return buildRemediationRequirements(r, host, model, sens);
   let perModel = cachedRequirements.get(model);
   if (!perModel) cachedRequirements.set(model, (perModel = new Map()));
@@ -121,7 +121,8 @@ function buildRemediationRequirements(r: RemediationEntry, host: HostEntry, mode
   const origin: Origin = { kind: 'remediation', id: r.id, severity: r.severity, emergency: Boolean(r.emergency) };
   const at = (pointer: string): Provenance => locateIn(model, r.source.file, pointer);
   const out: Requirement[] = [];
-  const a = r.action;
+  // A manual remediation has no action: a person does it (engine/manual).
+  const a = r.action ?? {};
   a.packages?.forEach((p, i) => out.push({ type: 'package-fixed', name: p.name, version: p.version, origin, source: at(`/action/packages/${i}`) }));
   a.remove?.forEach((name, i) => out.push({ type: 'package-absent', name, origin, source: at(`/action/remove/${i}`) }));
   const vars = model.resolvedBaselines.get(host.baseline)?.variables ?? {};

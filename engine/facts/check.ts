@@ -51,6 +51,10 @@ export function factsProblem(f: Facts): string | undefined {
     }
   }
   if (f.held !== null && (!Array.isArray(f.held) || !f.held.every(isStr))) return 'held is not a list of names';
+  if (f.checks !== undefined) {
+    if (!obj(f.checks)) return 'checks is not a map';
+    for (const [id, c] of Object.entries(f.checks)) if (!obj(c) || !Number.isInteger(c.exit) || (c.exit as number) < 0 || (c.exit as number) > 255) return `check ${shown(id)} has no exit status`;
+  }
   if (!obj(f.files)) return 'files is not a map';
   for (const [path, m] of Object.entries(f.files)) {
     if (!obj(m) || typeof m.exists !== 'boolean') return `file ${shown(path)} has no existence`;

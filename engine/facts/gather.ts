@@ -7,6 +7,7 @@ import type { ConnectOptions, Transport } from '../transport/index.js';
 import { TransportPool } from '../transport/pool.js';
 import { shellQuote } from '../transport/shell.js';
 import { parseFacts } from './parse.js';
+import { runManualChecks } from '../manual/commands.js';
 import { encodeRequest, requestFor } from './request.js';
 import type { Facts, FactsRequest } from './types.js';
 
@@ -171,7 +172,9 @@ export async function gatherAll(hosts: HostEntry[], model: Model, opts: GatherAl
           opts.onProgress?.({ host: host.name, state: 'start', done, total: hosts.length });
           try {
             const transport = await pool.get(host);
-            facts.set(host.name, await gatherFacts(transport, requestFor(model, host), host.name, { timeoutMs: opts.timeoutMs }));
+            const f = await gatherFacts(transport, requestFor(model, host), host.name, { timeoutMs: opts.timeoutMs });
+            await runManualChecks(transport, model, host, f);
+            facts.set(host.name, f);
             done++;
             opts.onProgress?.({ host: host.name, state: 'done', done, total: hosts.length });
           } catch (e) {

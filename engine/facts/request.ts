@@ -38,7 +38,9 @@ export function requestFor(model: Model, host: HostEntry, now: Date = new Date()
     for (const m of baseline.kernelModules) modules.add(m.name);
   }
   for (const r of model.remediations.values()) {
-    const a = r.action;
+    // A manual remediation's file check is read like a managed file: metadata and sha256, never content.
+    if (r.manual?.check?.file) files.add(r.manual.check.file.path);
+    const a = r.action ?? {};
     const approved = Boolean(a.settings?.length) && 'approved' in approvalFor(model, r.id, host, now);
     for (const f of a.files ?? []) files.add(f.path);
     for (const s of a.settings ?? []) for (const k of Object.keys(s.values)) addSetting(s.file, s.syntax ?? 'space', k, approved);

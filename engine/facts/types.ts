@@ -17,6 +17,11 @@ export interface Facts {
   packages: Record<string, InstalledPackage> | null;
   /** Packages on hold (apt-mark showhold / dpkg selections). */
   held: string[] | null;
+  /**
+   * Exit status of the commands manual remediations check with, by remediation id (engine/manual/commands.ts): run
+   * on the host's connection right after the facts, only where the remediation is approved for the host's ring.
+   */
+  checks?: Record<string, { exit: number }>;
   /** Metadata of every path the desired state names (never following a link); content only for `content` requests. */
   files: Record<string, FileFact>;
   /**

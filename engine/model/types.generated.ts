@@ -1261,9 +1261,13 @@ description?: string
 advisories?: string[]
 references?: string[]
 severity: ("critical" | "high" | "medium" | "low" | "negligible")
-kind: ("patch" | "configuration" | "removal")
+/**
+ * manual: done by a person, following `manual.steps` (SP 800-40 4.1.5: appliances, systems under vendor contract, hosts patched by hand in a window); it has no action, needs a deadline, and counts as done on a host only when attested there and, with a check, verified.
+ */
+kind: ("patch" | "configuration" | "removal" | "manual")
+manual?: Manual
 selector: Selector
-action: Action
+action?: Action
 /**
  * Local copies of patches, checked against sha256 before use.
  */
@@ -1289,6 +1293,64 @@ proposed_by: string
  * A date (YYYY-MM-DD) or a date and time (2024-06-01T14:00:00Z).
  */
 created?: string
+}
+/**
+ * A documented manual procedure: who is responsible, what to do, and optionally how plumb can see it done.
+ * 
+ * This interface was referenced by `RemediationDocument`'s JSON-Schema
+ * via the `definition` "Manual".
+ */
+
+export interface Manual {
+/**
+ * Who is responsible for doing it (a person's id or e-mail, or a team).
+ */
+owner: string
+/**
+ * The procedure, in Markdown.
+ */
+steps: string
+check?: ManualCheck
+}
+/**
+ * How the host's facts prove the work done: one of a package version, a file's sha256, or a command's exit code (run with the facts, on hosts of rings the remediation is approved for).
+ * 
+ * This interface was referenced by `RemediationDocument`'s JSON-Schema
+ * via the `definition` "ManualCheck".
+ */
+
+export interface ManualCheck {
+package?: {
+/**
+ * A package name as dpkg or rpm spells it (no shell metacharacters, no spaces).
+ */
+name: string
+/**
+ * A package version, e.g. 1:9.2p1-2+deb12u3 or 3.0.15-1~deb12u1.
+ */
+min_version?: string
+/**
+ * A package version, e.g. 1:9.2p1-2+deb12u3 or 3.0.15-1~deb12u1.
+ */
+version?: string
+}
+file?: {
+/**
+ * An absolute path without '.' or '..' segments, spaces or shell metacharacters.
+ */
+path: string
+sha256: string
+}
+command?: {
+/**
+ * A POSIX sh command line, run as root on the host (one line).
+ */
+run: string
+/**
+ * The exit status that means done (default 0).
+ */
+exit_code?: number
+}
 }
 /**
  * Which hosts the remediation concerns: all given conditions must hold.
@@ -1343,7 +1405,7 @@ packages?: {
  */
 name: string
 /**
- * The fixed version to install (or any later one already present).
+ * A package version, e.g. 1:9.2p1-2+deb12u3 or 3.0.15-1~deb12u1.
  */
 version: string
 }[]

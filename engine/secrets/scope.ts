@@ -34,8 +34,8 @@ function modelMarks(model: Model): Marks {
   if (m) return m;
   m = emptyMarks();
   for (const r of model.remediations.values()) {
-    for (const f of r.action.files ?? []) fileMarks(m, f, false);
-    for (const s of r.action.settings ?? []) for (const key of Object.keys(s.values)) if (sensitiveOf(s.sensitive, key).sensitive) m.raiseKeys.add(fk(s.file, key));
+    for (const f of r.action?.files ?? []) fileMarks(m, f, false);
+    for (const s of r.action?.settings ?? []) for (const key of Object.keys(s.values)) if (sensitiveOf(s.sensitive, key).sensitive) m.raiseKeys.add(fk(s.file, key));
   }
   byModel.set(model, m);
   return m;

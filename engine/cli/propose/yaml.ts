@@ -24,7 +24,7 @@ export function remediationYaml(doc: RemediationDocument, g: ProposalGroup, now:
   });
   flow(['selector', 'package']);
   quote(['selector', 'package', 'affected']);
-  doc.action.packages?.forEach((_, i) => {
+  doc.action?.packages?.forEach((_, i) => {
     flow(['action', 'packages', i]);
     quote(['action', 'packages', i, 'version']);
   });

@@ -12,6 +12,7 @@ import type { HostEntry, Model } from '../../model/types.js';
 import { loadKevAt } from '../../prioritize/kev.js';
 import { policyOf, type Policy } from '../../prioritize/policy.js';
 import { loadValidModel, progress, selectHosts } from '../common.js';
+import { manualWork } from '../../manual/status.js';
 import { buildReport, type HostReport, type VulnsReport } from './report.js';
 
 /**
@@ -61,8 +62,10 @@ export async function assessFleet(opts: FleetOptions): Promise<Fleet> {
   const assessor = new Assessor({ model, index, mirrors, policy, kev, now });
   const reports: HostReport[] = hosts.map((h) => {
     const f = facts.get(h.name);
-    if (!f) return { host: h.name, system: h.system, ring: h.ring, os: null, entries: [], unorderable: [], error: errors.get(h.name) ?? { code: 'E_NO_FACTS', message: 'no facts' } };
-    return assessor.host(h, f);
+    // Manual remediations on the host (SP 800-40 4.1.5): done only when attested and, with a check, verified.
+    const manual = manualWork(model, h, f ?? null, now);
+    if (!f) return { host: h.name, system: h.system, ring: h.ring, os: null, entries: [], unorderable: [], manual, error: errors.get(h.name) ?? { code: 'E_NO_FACTS', message: 'no facts' } };
+    return { ...assessor.host(h, f), manual };
   });
   const report = buildReport({ generatedAt: now, commit: model.commit, advisories: index.advisories, mirrors, hosts: reports, policy, worklist: Boolean(opts.worklist) });
   return { loaded, policy, hosts, facts, mirrors, report, storeProblems: store.problems };

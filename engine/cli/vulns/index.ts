@@ -23,7 +23,7 @@ signed index, policy.mirrors), which remediation answers it and whether the boar
 the host's ring, and whether an exception excuses it. Each open vulnerability gets a priority tier
 and deadline from the policy (SP 800-40 2.4).
 
-Exit codes: 0 no open vulnerabilities, 2 vulnerabilities open, 1 error (a host not examined,
+Exit codes: 0 no open vulnerabilities, 2 vulnerabilities or manual work open, 1 error (a host not examined,
 an unreadable advisory file, invalid desired state).
 
 Examples:

@@ -1,6 +1,7 @@
 import type { VulnerabilityEntry } from '../../advisories/assess.js';
 import type { Model } from '../../model/types.js';
 import { colours, plural } from '../output.js';
+import type { ManualItem } from '../../manual/status.js';
 import type { Tally, VulnsReport, WorkListEntry } from './report.js';
 
 /** The human view of a VulnsReport: per system, per host, one line per vulnerability, a summary line per system. */
@@ -22,11 +23,13 @@ export function renderVulns(r: VulnsReport, model: Pick<Model, 'systems'>, opts:
       out.push(`  ${c.bold(h.host)}  ${c.dim(`${h.os ?? 'unknown OS'}, ring ${h.ring}`)}  ${head}${hidden.length && !opts.all ? c.dim(`  (${hidden.length} excepted or not affected: --all shows them)`) : ''}`);
       for (const e of opts.all ? h.entries : open) out.push(`    ${entryLine(e, c)}`);
       for (const u of h.unorderable) out.push(c.yellow(`    ${u.package} ${u.version}: the version cannot be ordered, so it was not matched`));
+      for (const m of h.manual ?? []) if (opts.all || m.state !== 'done') out.push(`    ${manualLine(m, c)}`);
     }
     out.push(c.dim(`  ${s.system}: ${tallyLine(s)}`));
     out.push('');
   }
   if (r.worklist) out.push(renderWorkList(r.worklist, c), '');
+  if (r.manualWork?.length) out.push(c.bold('Manual work (SP 800-40 4.1.5), overdue first:'), ...r.manualWork.map((m) => `  ${m.host}  ${manualLine(m, c)}`), '');
   if (r.mirrors === null) out.push(c.dim('mirror: not consulted (--no-mirror)'));
   else if (!r.mirrors.length) out.push(c.dim('mirror: none in policy.mirrors, so whether fixes are available is unknown'));
   else for (const m of r.mirrors) out.push(c.dim(`mirror: ${m.url} (${m.platform}) ${m.suites.map((s) => `${s.suite}: ${s.packages} packages${s.date ? `, ${s.date}` : ''}`).join('; ')}, signature verified`));
@@ -43,6 +46,7 @@ function tallyLine(t: Tally): string {
     parts[0] += ` (${sev.join(', ')})`;
     parts.push(`${t.fixOnMirror} with the fix on the mirror`, `${t.approved} approved, ${t.awaitingApproval} awaiting approval, ${t.withoutRemediation} without remediation`);
   }
+  if (t.manual.total) parts.push(`manual work ${t.manual.done} of ${t.manual.total} done${t.manual.overdue ? `, ${t.manual.overdue} overdue` : ''}`);
   if (t.excepted) parts.push(`${t.excepted} excepted`);
   if (t.suppressed) parts.push(`${t.suppressed} not affected (VEX)`);
   if (t.unreachable) parts.push(`${plural(t.unreachable, 'host')} not examined`);
@@ -61,6 +65,14 @@ function entryLine(e: VulnerabilityEntry, c: ReturnType<typeof colours>): string
   const exc = e.exception ? c.dim(`  ${e.exception.kind} ${e.exception.id} until ${e.exception.expires}`) : '';
   const due = e.open && e.priority ? c.dim(`  ${e.priority.tier}, due ${e.priority.deadline.slice(0, 10)}${e.priority.overdue ? ' OVERDUE' : ''}`) : '';
   return `${sev}${name}  ${c.bold(e.sourcePackage)}: ${pkgs}  ${mirror}  ${rem}${status}${exc}${due}`;
+}
+
+/** A manual remediation on a host: who, by when, what its check says, whether it is attested. */
+function manualLine(m: ManualItem, c: ReturnType<typeof colours>): string {
+  const state = m.state === 'done' ? c.green('done (attested, verified)') : m.state === 'attested' ? c.yellow('attested, check not passing') : c.yellow('not attested');
+  const check = m.check ? `  check ${m.check.state === 'passed' ? c.green('passed') : m.check.state === 'failed' ? c.red('failed') : c.dim('unknown')}: ${m.check.detail}` : '';
+  const due = `due ${m.deadline}${m.overdue ? ` ${c.red('OVERDUE')}` : ''}`;
+  return `${'manual'.padEnd(10)}${m.remediation}  ${m.title}  ${c.dim(`owner ${m.owner}, ${due}`)}  ${state}${check}`;
 }
 
 export function renderWorkList(list: readonly WorkListEntry[], c = colours()): string {

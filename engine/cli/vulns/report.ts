@@ -1,6 +1,7 @@
 import type { HostVulnerabilities, VulnerabilityEntry } from '../../advisories/assess.js';
 import type { MirrorPackages } from '../../advisories/mirror-index.js';
 import { SEVERITIES, type Severity } from '../../advisories/types.js';
+import { tallyManual, type ManualItem, type ManualTally } from '../../manual/status.js';
 import type { Policy } from '../../prioritize/policy.js';
 
 /**
@@ -9,6 +10,8 @@ import type { Policy } from '../../prioritize/policy.js';
  */
 
 export interface HostReport extends HostVulnerabilities {
+  /** Manual remediations that select the host, with their state (engine/manual). */
+  manual?: ManualItem[];
   /** The host could not be examined; it has no entries. */
   error?: { code: string; message: string };
 }
@@ -33,6 +36,8 @@ export interface Tally {
   /** Not open: a VEX statement says the package is not affected. */
   suppressed: number;
   bySeverity: Record<Severity, number>;
+  /** Manual remediations (host × remediation): done only when attested and, where a check exists, verified. */
+  manual: ManualTally;
 }
 
 export interface WorkListEntry {
@@ -65,10 +70,12 @@ export interface VulnsReport {
   summary: Tally;
   /** Open vulnerabilities in work order: tier, deadline, score (with --worklist). */
   worklist?: WorkListEntry[];
+  /** Manual work not done, overdue first, then by due date (with --worklist). */
+  manualWork?: ManualItem[];
 }
 
 export function emptyTally(): Tally {
-  return { hosts: 0, vulnerableHosts: 0, unreachable: 0, open: 0, fixOnMirror: 0, approved: 0, awaitingApproval: 0, withoutRemediation: 0, excepted: 0, suppressed: 0, bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number> };
+  return { hosts: 0, vulnerableHosts: 0, unreachable: 0, open: 0, fixOnMirror: 0, approved: 0, awaitingApproval: 0, withoutRemediation: 0, excepted: 0, suppressed: 0, bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, manual: tallyManual([]) };
 }
 
 export function tallyHost(t: Tally, h: HostReport): void {
@@ -89,6 +96,8 @@ export function tallyHost(t: Tally, h: HostReport): void {
     else t.awaitingApproval++;
   }
   if (open) t.vulnerableHosts++;
+  const m = tallyManual(h.manual ?? []);
+  for (const k of Object.keys(m) as Array<keyof ManualTally>) t.manual[k] += m[k];
 }
 
 export function buildReport(input: { generatedAt: Date; commit: string | null; advisories: number; mirrors: readonly MirrorPackages[] | null; hosts: HostReport[]; policy: Policy; worklist: boolean }): VulnsReport {
@@ -110,7 +119,7 @@ export function buildReport(input: { generatedAt: Date; commit: string | null; a
     hosts,
     systems: [...systems.entries()].map(([system, t]) => ({ system, ...t })),
     summary,
-    ...(input.worklist ? { worklist: workList(hosts, input.policy) } : {}),
+    ...(input.worklist ? { worklist: workList(hosts, input.policy), manualWork: manualWorkList(hosts) } : {}),
   };
 }
 
@@ -143,13 +152,20 @@ export function workList(hosts: readonly HostReport[], policy: Policy): WorkList
   return out.sort((a, b) => (rank.get(a.tier) ?? 99) - (rank.get(b.tier) ?? 99) || cmp(a.deadline, b.deadline) || b.score - a.score || cmp(a.host, b.host) || cmp(a.vulnerability, b.vulnerability) || cmp(a.sourcePackage, b.sourcePackage));
 }
 
+/** Manual work that is not done: overdue first, then by due date, host and remediation. */
+export function manualWorkList(hosts: readonly HostReport[]): ManualItem[] {
+  return hosts
+    .flatMap((h) => (h.manual ?? []).filter((m) => m.state !== 'done'))
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || cmp(a.deadline, b.deadline) || cmp(a.host, b.host) || cmp(a.remediation, b.remediation));
+}
+
 /** Code-unit order: the same everywhere, and much cheaper than localeCompare over a fleet's work list. */
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** 0: nothing open; 2: vulnerabilities open (like plan's "changes pending"); 1: a host could not be examined. */
+/** 0: nothing open; 2: vulnerabilities or manual work open (like plan's "changes pending"); 1: a host could not be examined. */
 export function exitCodeFor(report: VulnsReport): number {
   if (report.summary.unreachable) return 1;
-  return report.summary.open ? 2 : 0;
+  return report.summary.open || report.summary.manual.total > report.summary.manual.done ? 2 : 0;
 }

@@ -35,7 +35,7 @@ export function checkOwnership(model: Model, ctx: RuleContext): Problem[] {
     }
   }
   for (const r of model.remediations.values()) {
-    const a = r.action;
+    const a = r.action ?? {};
     const config = Boolean(a.files?.length || a.settings?.length || Object.keys(a.services ?? {}).length || Object.keys(a.sysctl ?? {}).length);
     const at = ctx.locate(r.source.file, '/action');
     if (r.kind === 'patch' && !a.packages?.length) {

@@ -111,7 +111,7 @@ export function checkTemplates(model: Model, ctx: RuleContext): Problem[] {
     }
   }
   for (const r of model.remediations.values()) {
-    r.action.files?.forEach((f, i) => {
+    r.action?.files?.forEach((f, i) => {
       if (f.template === undefined) return;
       // A remediation may reach any host, so it may only use variables that every baseline provides.
       const all = [...model.resolvedBaselines.values()].map((b) => baselineVars(hostsOf, b.name, b.variables));
