@@ -74,3 +74,20 @@ describe('manual remediations in the schema', () => {
     expect(problems('id: M-BAD\ntitle: t\nseverity: low\nkind: manual\nselector: { hosts: [web-1] }\nmanual: { owner: x, steps: s, check: { command: { run: "true\\nrm -rf /" } } }\ndeadline: 2026-02-01\nproposed_by: dave\n')).toMatch(/M-BAD\.yaml/);
   });
 });
+
+describe('manual remediations in metrics and the report', async () => {
+  const { computeMetrics } = await import('../metrics/compute.js');
+  const { renderHuman } = await import('../metrics/render/human.js');
+  const { renderPrometheus } = await import('../metrics/render/prometheus.js');
+  const { observe, fixtureFacts, GIT, RUNS, ADVISORIES } = await import('../metrics/fixtures.test-helper.js');
+  it('count done only when attested and verified, list the rest, and export the counts', () => {
+    const model = fixtureModel({ 'remediations/M-PKG.yaml': MANUAL('M-PKG', '  check:\n    package: { name: openssl, min_version: 3.0.11-1 }\n', '2026-01-05') });
+    const input = { model, now: '2026-01-10T00:00:00Z', period: { from: '2026-01-01T00:00:00Z', to: '2026-01-10T00:00:00Z' }, hosts: observe(model, fixtureFacts()), advisories: ADVISORIES, runs: RUNS, git: GIT, program: { costs: undefined, serviceWeights: {}, targets: {}, exposureTags: ['internet-facing'], perimeter: [] } } as never;
+    const report = computeMetrics(input);
+    const org = report.organization!;
+    expect(org.manual.tally).toMatchObject({ total: 2, done: 0, open: 2, overdue: 2 });
+    expect(org.manual.items.map((m) => m.host).sort()).toEqual(['web-1', 'web-2']);
+    expect(renderHuman(report)).toMatch(/manual remediations: 0 of 2 done \(attested and verified\), 2 not attested, 2 overdue/);
+    expect(renderPrometheus(report)).toMatch(/plumbline_manual_remediations\{system="_organization",state="overdue"\} 2/);
+  });
+});

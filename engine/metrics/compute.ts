@@ -1,3 +1,4 @@
+import { manualWork, tallyManual } from '../manual/status.js';
 import type { HostEntry } from '../model/types.js';
 import { costMetrics } from './costs.js';
 import { hostExposure, type HostExposure } from './exposure.js';
@@ -76,6 +77,7 @@ export function computeMetrics(raw: MetricsInput, opts: ComputeOptions = {}): Me
         excluded.push({ host: h.host, kind: x?.kind ?? 'deferral', subject: `remediation:${p.remediation.id}`, remediation: p.remediation.id, by: h.exception, ...(x ? { expires: x.expires, reason: x.reason } : {}) });
       }
     }
+    const manual = hosts.flatMap((h) => manualWork(model, h, input.hosts[h.name]?.facts ?? null, now));
     const compliant = observed.filter((x) => !(input.hosts[x.host.name]?.diff?.findings.length ?? 0)).length;
     return {
       system,
@@ -85,6 +87,10 @@ export function computeMetrics(raw: MetricsInput, opts: ComputeOptions = {}): Me
       metrics,
       excluded: excluded.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)),
       history: vulnerabilityHistory(timeline, progress, new Map(observed.filter((x) => names.has(x.host.name)).map((x) => [x.host.name, x.assessment.vulnerabilities])), period),
+      manual: {
+        tally: tallyManual(manual),
+        items: manual.filter((m) => m.state !== 'done').sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0) || (a.host < b.host ? -1 : 1)),
+      },
       latencies: response.latencies,
       rollout: response.rollout,
     };

@@ -1,3 +1,4 @@
+import { manualWork } from '../manual/status.js';
 import type { RunRecord } from '../ledger/types.js';
 import type { Model } from '../model/types.js';
 import type { MetricsInput } from './types.js';
@@ -77,6 +78,8 @@ export function scopeToSystem(input: MetricsInput, system: string): MetricsInput
     for (const v of obs.vulnerabilities) for (const id of [v.advisoryId, ...v.aliases, ...matchIds(v)]) matched.add(id);
   }
   for (const r of model.remediations.values()) if ((r.advisories ?? []).some((i) => matched.has(i))) concerned.add(r.id);
+  // Manual remediations that select one of its hosts (engine/manual): their work is the system's.
+  for (const h of mine) for (const m of manualWork(model, model.hosts.get(h)!, hosts[h]?.facts ?? null, new Date(input.now))) concerned.add(m.remediation);
 
   const scopedModel: Model = {
     ...model,

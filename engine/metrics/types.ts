@@ -1,3 +1,4 @@
+import type { ManualItem, ManualTally } from '../manual/status.js';
 import type { StoredAdvisory, Vulnerability } from '../advisories/index.js';
 import type { HostDiff } from '../diff/types.js';
 import type { Facts } from '../facts/types.js';
@@ -272,6 +273,11 @@ export interface ScopeMetrics {
   history: { times: string[]; bySeverity: Record<Severity, number[]> };
   /** Chart data: per host and patch remediation, knew → that host verified. */
   latencies: Array<{ remediation: string; host: string; severity: Severity; critical: boolean; seconds: number }>;
+  /**
+   * Manual remediations (SP 800-40 4.1.5) on the scope's hosts: counted done only when attested and, where a check
+   * exists, verified on the host's facts (engine/manual); `items` is the work not done, overdue first.
+   */
+  manual: { tally: ManualTally; items: ManualItem[] };
   /** Chart data: per remediation active in the period, per ring: relevant, done and excluded hosts. */
   rollout: Array<{ remediation: string; title: string; severity: Severity; rings: Array<{ ring: string; relevant: number; done: number; excluded: number }> }>;
 }

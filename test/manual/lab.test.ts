@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimHost, describeLab, onHost, type ClaimedHost } from '../lab/skip.js';
@@ -69,5 +69,17 @@ describeLab('manual remediations on a real host', (lab) => {
     const human = org.plumb('vulns', '--worklist', '--no-mirror', '--host', claimed.host.name).stdout;
     expect(human).toMatch(/Manual work \(SP 800-40 4\.1\.5\), overdue first:\n\s+\S+\s+manual\s+M-PKG .*OVERDUE/);
     expect(human).toMatch(/manual work 0 of 3 done, 1 overdue/);
+
+    // Metrics and the report count them the same way: nothing done without an attestation.
+    const metrics = org.plumb('metrics', '--system', 'intranet', '--json');
+    expect(metrics.code, metrics.stderr).toBe(0);
+    expect(JSON.parse(metrics.stdout).systems[0].manual.tally).toMatchObject({ total: 3, done: 0, overdue: 1 });
+    expect(org.plumb('metrics', '--system', 'intranet', '--prometheus').stdout).toMatch(/plumbline_manual_remediations\{system="intranet",state="done"\} 0/);
+    const out = join(org.dir, 'report-out');
+    const report = org.plumb('report', '--out', out, '--system', 'intranet');
+    expect(report.code, report.stderr).toBe(0);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/<h3>Manual remediations<\/h3>\s*<p class="line">manual remediations: 0 of 3 done/);
+    expect(html).toMatch(/M-PKG M-PKG by hand<\/td><td>appliance-team<\/td><td>2020-01-01 <span class="verdict missed">overdue/);
   });
 });

@@ -47,3 +47,10 @@ export function scopeLine(s: ScopeMetrics): string {
   const unobserved = s.hosts.unobserved.length ? `, not reached: ${s.hosts.unobserved.join(', ')}` : '';
   return `${scopeName(s)}${impact}: ${s.hosts.total} host${s.hosts.total === 1 ? '' : 's'}, ${s.hosts.observed} observed, ${c}${unobserved}`;
 }
+
+/** Manual remediations of a scope in one line: done counts only attested and verified work. */
+export function manualLine(s: ScopeMetrics): string | null {
+  const t = s.manual.tally;
+  if (!t.total) return null;
+  return `manual remediations: ${t.done} of ${t.total} done (attested and verified), ${t.open} not attested${t.attestedUnverified ? `, ${t.attestedUnverified} attested but not verified` : ''}${t.overdue ? `, ${t.overdue} overdue` : ''}`;
+}

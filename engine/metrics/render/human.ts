@@ -1,5 +1,5 @@
 import type { MetricsReport, ScopeMetrics } from '../types.js';
-import { figure, perHost, scopeLine, target, verdict } from './format.js';
+import { figure, manualLine, perHost, scopeLine, target, verdict } from './format.js';
 
 export interface Paint {
   bold(s: string): string;
@@ -23,6 +23,11 @@ function scope(s: ScopeMetrics, paint: Paint): string {
   const rows = [['metric', 'ML', 'figure', 'per host', 'target', '']];
   for (const m of s.metrics) rows.push([m.title, String(m.maturity), figure(m), perHost(m), target(m), verdict(m)]);
   let out = `${paint.bold(scopeLine(s))}\n${table(rows, paint, (_, c, i) => (i === 5 ? (c === 'met' ? paint.green(c) : c === 'NOT met' ? paint.red(c) : c) : c))}\n`;
+  const manual = manualLine(s);
+  if (manual) {
+    out += `  ${s.manual.tally.overdue ? paint.red(manual) : manual}\n`;
+    for (const m of s.manual.items) out += `    ${m.host}  ${m.remediation}  owner ${m.owner}, due ${m.deadline}${m.overdue ? ' OVERDUE' : ''}  ${m.state === 'attested' ? 'attested, check not passing' : 'not attested'}\n`;
+  }
   if (s.excluded.length) {
     out += `  ${paint.dim(`left out of the figures (${s.excluded.length}):`)}\n`;
     for (const e of s.excluded) out += `    ${e.host}  ${e.subject}  ${e.kind}${e.by ? ` ${e.by}` : ''}${e.expires ? ` until ${e.expires}` : ''}\n`;

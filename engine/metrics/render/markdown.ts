@@ -1,6 +1,6 @@
 import { formatDuration } from '../time.js';
 import type { MetricsReport, ScopeMetrics } from '../types.js';
-import { figure, perHost, scopeLine, scopeName, target, verdict } from './format.js';
+import { figure, manualLine, perHost, scopeLine, scopeName, target, verdict } from './format.js';
 
 /** Markdown is read as HTML: table cells must not break the table or smuggle markup in. */
 const cell = (s: string) => s.replace(/[\\|*_`[\]<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
@@ -12,6 +12,14 @@ function scope(s: ScopeMetrics): string {
   if (phases.length) {
     out += `\n| phases (median) | analysis | testing | approval | deployment |\n| --- | --- | --- | --- | --- |\n`;
     for (const m of phases) if (m.kind === 'time' && m.phases) out += `| ${cell(m.title)} | ${formatDuration(m.phases.analysis)} | ${formatDuration(m.phases.testing)} | ${formatDuration(m.phases.approval)} | ${formatDuration(m.phases.deployment)} |\n`;
+  }
+  const manual = manualLine(s);
+  if (manual) {
+    out += `\n**${cell(manual)}**\n`;
+    if (s.manual.items.length) {
+      out += `\n| host | manual remediation | owner | due | state |\n| --- | --- | --- | --- | --- |\n`;
+      for (const m of s.manual.items) out += `| ${cell(m.host)} | ${cell(m.remediation)} | ${cell(m.owner)} | ${m.deadline}${m.overdue ? ' **overdue**' : ''} | ${m.state === 'attested' ? 'attested, check not passing' : 'not attested'} |\n`;
+    }
   }
   if (s.excluded.length) {
     out += `\n**Left out of the figures** (${s.excluded.length})\n\n| host | what | kind | by | until |\n| --- | --- | --- | --- | --- |\n`;

@@ -67,6 +67,7 @@ export function renderPrometheus(report: MetricsReport): string {
   const completed = x.family('plumbline_response_completed', 'Items the time metric measured in the period (completed).');
   const open = x.family('plumbline_response_open', 'Items still open at the end of the period (not in the statistics).');
   const met = x.family('plumbline_target_met', '1 when the metric meets its target, 0 when not (no series without a target or a figure).');
+  const manualFamily = x.family('plumbline_manual_remediations', 'Manual remediations (host × remediation, SP 800-40 4.1.5): total, done (attested and, with a check, verified), open (not attested), attested but not verified, overdue.');
   const excluded = x.family('plumbline_excluded', 'Findings and vulnerabilities left out of the figures: exceptions (deferral, false-positive), VEX not-affected, under investigation.');
 
   for (const s of scopes) {
@@ -110,6 +111,8 @@ export function renderPrometheus(report: MetricsReport): string {
     const kinds = new Map<string, number>();
     for (const e of s.excluded) kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
     for (const kind of ['deferral', 'false-positive', 'not-affected', 'under-investigation']) excluded({ system, kind }, kinds.get(kind) ?? 0);
+    const t = s.manual.tally;
+    for (const [state, n] of [['total', t.total], ['done', t.done], ['open', t.open], ['attested-unverified', t.attestedUnverified], ['overdue', t.overdue]] as const) manualFamily({ system, state }, n);
   }
   if (report.costs) {
     const cost = x.family('plumbline_program_cost', 'Program costs per organization (SP 800-40 maturity level 5), in the currency named: per year (group, administrator support, software) or over the period (failures).');
