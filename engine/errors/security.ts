@@ -48,3 +48,13 @@ export class PlanMismatch extends PlumbError {
     });
   }
 }
+
+/** A compromised (quarantined) host is changed only by its rebuild (SP 800-40 4.4): not rolled back, not patched. */
+export class HostQuarantined extends PlumbError {
+  constructor(host: string, since: string, ticket?: string) {
+    super('E_HOST_QUARANTINED', `host '${host}' is quarantined (marked compromised since ${since}${ticket ? `, ${ticket}` : ''}): nothing but its rebuild changes it`, {
+      hint: `rebuild it from the standard image: plumb rebuild ${host}`,
+      data: { host },
+    });
+  }
+}

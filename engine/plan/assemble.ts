@@ -27,6 +27,8 @@ export interface AssembleOptions {
   /** The ledger's verifications (engine/ledger verifiedIndex): a finding fixed before and back again is a regression. */
   verified?: Map<string, Map<string, { run: string; verifiedAt: string; origin: Finding['origin'] }>>;
   scope?: Plan['scope'];
+  /** The host being rebuilt (`plumb rebuild`): its quarantine does not stop its baseline from being applied. */
+  rebuilding?: string;
 }
 
 /** Model + facts → plan. Pure: no I/O, same input same plan (but for createdAt). */
@@ -56,7 +58,8 @@ export function assemblePlan(model: Model, inputs: HostInput[], opts: AssembleOp
       continue;
     }
     try {
-      hosts.push(planHost(model, host, input.facts, base, now, opts.verified?.get(host.name)));
+      const planned = planHost(model, host, input.facts, base, now, opts.verified?.get(host.name));
+      hosts.push(host.compromised && opts.rebuilding !== host.name ? quarantine(planned, host.compromised) : planned);
     } catch (e) {
       // What one host sent must not stop the plan for the fleet: a fact the diff cannot use fails that host alone.
       if (!(e instanceof PlumbError)) throw e;
@@ -118,6 +121,23 @@ function planHost(model: Model, host: HostEntry, facts: Facts, base: PlanHost, n
   const planned = new Set(out.actions.map((a) => a.finding));
   out.awaiting = out.awaiting.filter((w) => !planned.has(w.finding));
   return out;
+}
+
+/**
+ * A compromised host gets no action (SP 800-40 4.4: patching does not remove a backdoor); every change it would have
+ * had is listed as unresolvable, so the plan still shows how far it is from its desired state. Only its rebuild
+ * (plumb rebuild, `rebuilding`) plans for it.
+ */
+function quarantine(h: PlanHost, c: NonNullable<HostEntry['compromised']>): PlanHost {
+  const why = `quarantined: marked compromised since ${c.since}${c.ticket ? ` (${c.ticket})` : ''}; only a rebuild changes it (plumb rebuild ${h.host})`;
+  const blocked = [...h.actions.map((a) => ({ finding: a.finding, message: a.reason, source: a.source })), ...h.awaiting.map((w) => ({ finding: w.finding, message: w.message, source: w.source }))];
+  return {
+    ...h,
+    actions: [],
+    awaiting: [],
+    unresolvable: [...blocked.map((b) => ({ ...b, why })), ...h.unresolvable],
+    quarantined: { since: c.since, reason: c.reason, ...(c.ticket ? { ticket: c.ticket } : {}) },
+  };
 }
 
 function sameOrigin(a: Finding['origin'], b: Finding['origin']): boolean {

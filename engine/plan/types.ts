@@ -48,6 +48,11 @@ export interface PlanHost {
   unknown: Array<{ subject: string; reason: string; source: string }>;
   /** Set when the host could not be examined; nothing is planned for it. */
   error?: { code: string; message: string };
+  /**
+   * The host is marked compromised (quarantined, SP 800-40 4.4): patching does not remove a backdoor, so nothing
+   * is planned for it but its rebuild (`plumb rebuild`); what would have been done is listed as unresolvable.
+   */
+  quarantined?: { since: string; reason: string; ticket?: string };
 }
 
 export interface PlanSummary {

@@ -17,6 +17,7 @@ export async function listAction(opts: { system?: string; ring?: string; json?: 
     ring: h.ring,
     baseline: h.baseline,
     hostKeys: h.host_keys ?? [],
+    ...(h.compromised ? { quarantined: h.compromised } : {}),
     source: `${h.source.file}:${h.source.line}`,
   }));
   if (opts.json) return printJson(list);
@@ -25,7 +26,8 @@ export async function listAction(opts: { system?: string; ring?: string; json?: 
   for (const h of list) {
     const reach = h.transport === 'local' ? 'local' : `${h.user}@${h.address}${h.port === 22 ? '' : `:${h.port}`}`;
     const keys = h.transport === 'local' ? '' : h.hostKeys.length ? c.dim(plural(h.hostKeys.length, 'pinned key')) : c.yellow('no pinned key: plumb hosts trust ' + h.name);
-    process.stdout.write(`${h.name.padEnd(w)}  ${reach.padEnd(28)} ${h.system}/${h.ring}  ${keys}\n`);
+    const q = h.quarantined ? `  ${c.red(`QUARANTINED since ${h.quarantined.since}${h.quarantined.ticket ? ` (${h.quarantined.ticket})` : ''}`)}` : '';
+    process.stdout.write(`${h.name.padEnd(w)}  ${reach.padEnd(28)} ${h.system}/${h.ring}  ${keys}${q}\n`);
   }
   process.stdout.write(`${plural(list.length, 'host')}\n`);
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { executeRollback, planRollback } from '../../apply/rollback.js';
 import { RunLease } from '../../reconcile/lease.js';
-import { NotInLedger } from '../../errors/index.js';
+import { HostQuarantined, NotInLedger } from '../../errors/index.js';
 import { gatherFacts } from '../../facts/gather.js';
 import { requestFor } from '../../facts/request.js';
 import { Journal, newRunId, readRuns, recoverJournals } from '../../ledger/index.js';
@@ -21,6 +21,7 @@ export async function rollbackAction(hostName: string, opts: { run: string; yes?
     const runs = await readRuns(repo);
     const run = runs.find((r) => r.id === opts.run);
     if (!run) throw new NotInLedger(`run ${opts.run}`);
+    if (host?.compromised) throw new HostQuarantined(host.name, host.compromised.since, host.compromised.ticket);
     pool.prepare(model, [host!]);
     const t = await pool.get(host!);
     const facts = await gatherFacts(t, requestFor(model, host!), host!.name);

@@ -5,7 +5,7 @@ import type { ManualItem } from '../../manual/status.js';
 import type { Tally, VulnsReport, WorkListEntry } from './report.js';
 
 /** The human view of a VulnsReport: per system, per host, one line per vulnerability, a summary line per system. */
-export function renderVulns(r: VulnsReport, model: Pick<Model, 'systems'>, opts: { all?: boolean } = {}, c = colours()): string {
+export function renderVulns(r: VulnsReport, model: Pick<Model, 'systems'> & Partial<Pick<Model, 'hosts'>>, opts: { all?: boolean } = {}, c = colours()): string {
   const out: string[] = [];
   const bySystem = new Map<string, VulnsReport['hosts']>();
   for (const h of r.hosts) bySystem.set(h.system, [...(bySystem.get(h.system) ?? []), h]);
@@ -20,6 +20,8 @@ export function renderVulns(r: VulnsReport, model: Pick<Model, 'systems'>, opts:
       const open = h.entries.filter((e) => e.open);
       const hidden = h.entries.filter((e) => !e.open);
       const head = h.unknown ? c.yellow(`nothing matched: ${h.unknown}`) : open.length ? c.red(`${open.length} open`) : c.green('no open vulnerabilities');
+      const q = model.hosts?.get(h.host)?.compromised;
+      if (q) out.push(`  ${c.bold(h.host)}  ${c.red(`QUARANTINED since ${q.since}${q.ticket ? ` (${q.ticket})` : ''}: ${q.reason} — only a rebuild changes it`)}`);
       out.push(`  ${c.bold(h.host)}  ${c.dim(`${h.os ?? 'unknown OS'}, ring ${h.ring}`)}  ${head}${hidden.length && !opts.all ? c.dim(`  (${hidden.length} excepted or not affected: --all shows them)`) : ''}`);
       for (const e of opts.all ? h.entries : open) out.push(`    ${entryLine(e, c)}`);
       for (const u of h.unorderable) out.push(c.yellow(`    ${u.package} ${u.version}: the version cannot be ordered, so it was not matched`));

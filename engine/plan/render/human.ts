@@ -15,6 +15,7 @@ export function renderHuman(plan: Plan, c = colours()): string {
         lines.push(`  ${c.red('✗')} ${h.host} (${h.system}, ${h.address}): ${c.red(`${h.error.code}: ${h.error.message}`)}`);
         continue;
       }
+      if (h.quarantined) lines.push(`  ${c.red('⛔')} ${h.host} (${h.system}, ${h.address}): ${c.red(`QUARANTINED since ${h.quarantined.since}${h.quarantined.ticket ? ` (${h.quarantined.ticket})` : ''}: ${h.quarantined.reason}`)} ${c.dim(`— nothing is changed on it but its rebuild: plumb rebuild ${h.host}`)}`);
       const changes = h.actions.length + h.awaiting.length + h.suppressed.length + h.unresolvable.length;
       if (!changes) {
         lines.push(`  ${c.green('=')} ${h.host} (${h.system}, ${h.address}): no changes${h.unknown.length ? c.yellow(` — ${h.unknown.length} requirement(s) could not be checked`) : ''}`);

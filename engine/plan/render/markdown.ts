@@ -28,7 +28,7 @@ export function renderMarkdown(plan: Plan): string {
   const out: string[] = [COMMENT_MARKER, `### Plumbline plan`, ''];
   out.push(`**${summaryLine(plan.summary)}**`, '');
   out.push(`Desired state ${code(plan.commit ? plan.commit.slice(0, 12) : 'working tree')} · facts ${code(plan.factsDigest.slice(0, 12))} · ${code(plan.createdAt)}`, '');
-  const changing = plan.hosts.filter((h) => h.actions.length || h.awaiting.length || h.suppressed.length || h.unresolvable.length || h.error);
+  const changing = plan.hosts.filter((h) => h.actions.length || h.awaiting.length || h.suppressed.length || h.unresolvable.length || h.error || h.quarantined);
   if (!changing.length) {
     out.push('No host would change. ✅');
     return `${out.join('\n')}\n`;
@@ -50,6 +50,7 @@ export function renderMarkdown(plan: Plan): string {
       }
       out.push('');
     }
+    if (h.quarantined) out.push(`- ⛔ **quarantined** since ${code(h.quarantined.since)}${h.quarantined.ticket ? ` (${code(h.quarantined.ticket)})` : ''}: ${code(h.quarantined.reason)}; nothing is changed on it but its rebuild`);
     for (const w of h.awaiting) out.push(`- ⏸ **awaiting approval** ${code(w.remediation)}: ${code(w.message)} (${code(w.reason)})`);
     for (const s of h.suppressed) out.push(`- ⊘ suppressed ${code(s.finding)} by ${code(s.exception)} (${code(s.kind)}, expires ${code(s.expires)})`);
     for (const u of h.unresolvable) out.push(`- ❓ cannot fix: ${code(u.message)} (${code(u.why)})`);
