@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { RawProblem } from './format.js';
 import { CVE_ID } from './types.js';
 
@@ -8,13 +9,21 @@ import { CVE_ID } from './types.js';
  * RawProblem at its JSON pointer.
  */
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+let instance: Ajv | undefined;
+/** ajv itself, made (and loaded: CommonJS, so synchronously) for the first record validated. */
+function ajv(): Ajv {
+  if (!instance) {
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    instance = new AjvClass({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  }
+  return instance;
+}
 
 /** Compiled on first use: every plumb command imports the importers, few of them validate a record. */
 export function compile(schema: object): ValidateFunction {
   let fn: ValidateFunction | undefined;
   const lazy = ((value: unknown) => {
-    fn ??= ajv.compile(schema);
+    fn ??= ajv().compile(schema);
     const ok = fn(value);
     lazy.errors = fn.errors;
     return ok;

@@ -1,6 +1,10 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import type { HostEntry, SystemEntry } from '../model/types.js';
 import { TEMPLATE_FIELDS } from '../model/rules/templates.js';
+
+/** handlebars, loaded on the first template (~20 ms): documents without templates never need it. CommonJS, so require() is synchronous. */
+let loaded: typeof import('handlebars') | undefined;
+const handlebars = (): typeof import('handlebars') => (loaded ??= createRequire(import.meta.url)('handlebars') as typeof import('handlebars'));
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
@@ -12,7 +16,7 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 export function renderTemplate(template: string, host: HostEntry, system: SystemEntry | undefined, vars: Record<string, unknown>): string {
   let fn = compiled.get(template);
   if (!fn) {
-    fn = Handlebars.compile(template, { noEscape: true, strict: false, knownHelpersOnly: true, knownHelpers: { if: true, unless: true } });
+    fn = handlebars().compile(template, { noEscape: true, strict: false, knownHelpersOnly: true, knownHelpers: { if: true, unless: true } });
     compiled.set(template, fn);
   }
   const pick = <T extends object>(o: T | undefined, fields: readonly string[]) =>

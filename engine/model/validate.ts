@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from './problem.js';
 import type { ParsedYaml } from './yaml.js';
 
@@ -9,8 +9,7 @@ export type DocumentKind = 'inventory' | 'baseline' | 'remediation' | 'approval'
 
 export const SCHEMA_DIR = new URL('./schema/', import.meta.url);
 
-// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv, formats?: string[]) => Ajv;
+const require = createRequire(import.meta.url);
 
 let validators: Map<string, ValidateFunction> | undefined;
 
@@ -22,7 +21,13 @@ export function schemaFiles(): string[] {
 
 function compiled(): Map<string, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
+  // ajv loads here, for the first document checked: a warm load (check cache) or a command that checks nothing
+  // never pays the ~20-60 ms. Both packages are CommonJS, so require() loads them synchronously.
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  // ajv-formats has a default export; as CommonJS the callable is the module itself and also sits on .default.
+  const formats = require('ajv-formats') as { default?: unknown };
+  const addFormats = (formats.default ?? formats) as (ajv: Ajv, formats?: string[]) => Ajv;
+  const ajv = new AjvClass({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
   addFormats(ajv, ['date', 'email', 'uri']);
   // The pattern in the schema fixes the shape; this also refuses impossible calendar dates such as 2026-13-45.
   ajv.addFormat('date-or-date-time', (s: string) => isRealDate(s));

@@ -1,7 +1,11 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import { problemAt, type Problem, type Provenance } from '../problem.js';
 import type { Model } from '../types.js';
 import type { RuleContext } from './index.js';
+
+/** handlebars, loaded on the first template (~20 ms): documents without templates never need it. CommonJS, so require() is synchronous. */
+let loaded: typeof import('handlebars') | undefined;
+const handlebars = (): typeof import('handlebars') => (loaded ??= createRequire(import.meta.url)('handlebars') as typeof import('handlebars'));
 
 /** What a template may read; the renderer builds exactly this context, so a name outside it would render empty. */
 export const TEMPLATE_FIELDS = {
@@ -14,7 +18,7 @@ type HbsNode = { type: string; [k: string]: unknown };
 
 /** Names a template reads, and anything it uses that a static check cannot vouch for (partials, helpers, each/with). */
 export function templateReferences(template: string): { paths: string[]; unsupported: string[] } {
-  const ast = Handlebars.parse(template) as unknown as HbsNode;
+  const ast = handlebars().parse(template) as unknown as HbsNode;
   const paths: string[] = [];
   const unsupported: string[] = [];
   const visit = (n: unknown): void => {

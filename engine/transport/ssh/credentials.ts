@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import ssh2 from 'ssh2';
 import { SshAuthError } from '../../errors/index.js';
 import type { HostEntry } from '../../model/types.js';
 import type { ConnectOptions } from '../index.js';
+import { ssh2 } from './library.js';
 
 export interface Credentials {
   privateKey?: Buffer;
@@ -35,7 +35,7 @@ export function resolveCredentials(host: HostEntry, opts: ConnectOptions, env: N
       throw new SshAuthError(host.name, `cannot read the identity file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'set identity_file in the inventory, $PLUMB_SSH_KEY or --identity to a readable private key');
     }
     const passphrase = opts.passphrase ?? (env.PLUMB_SSH_KEY_PASSPHRASE || undefined);
-    const parsed = ssh2.utils.parseKey(bytes, passphrase);
+    const parsed = ssh2().utils.parseKey(bytes, passphrase);
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     if (!(key instanceof Error) && (!key || !key.isPrivateKey())) {
       throw new SshAuthError(host.name, `the identity file ${file} holds no private key (a .pub file?)`, 'point to the private half of the key pair');

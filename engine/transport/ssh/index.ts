@@ -1,8 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import PQueue from 'p-queue';
-import ssh2 from 'ssh2';
-import type { ClientChannel, ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
+import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { CommandTimeout, HostKeyMismatch, HostKeyUnpinned, PlumbError, SshAuthError, SshConnectError, SshConnectionLost } from '../../errors/index.js';
 import type { HostEntry } from '../../model/types.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_KEEPALIVE_COUNT_MAX, DEFAULT_KEEPALIVE_INTERVAL_MS } from '../defaults.js';
@@ -13,6 +12,7 @@ import { resolveCredentials } from './credentials.js';
 import type { Endpoint } from './config/routes.js';
 import { describeKey, type PresentedKey } from './fingerprint.js';
 import { connectHops, connectRoute, forward } from './jump.js';
+import { ssh2 } from './library.js';
 
 /** OpenSSH allows 10 sessions per connection (MaxSessions); stay below it. */
 const CHANNELS_PER_CONNECTION = 8;
@@ -43,7 +43,7 @@ export async function openSsh(host: HostEntry, opts: ConnectOptions = {}): Promi
  * host key is checked against the endpoint's pins during key exchange, before any credential is sent, then the
  * key file and/or agent authenticate. Agent forwarding is never requested.
  */
-export async function connectEndpoint(e: Endpoint, opts: ConnectOptions, sock?: Duplex): Promise<ssh2.Client> {
+export async function connectEndpoint(e: Endpoint, opts: ConnectOptions, sock?: Duplex): Promise<Client> {
   const creds = resolveCredentials({ name: e.label, identity_file: e.identityFile } as HostEntry, { ...opts, agent: opts.agent ?? e.agent });
   let refusal: PlumbError | undefined;
   const config: ConnectConfig = {
@@ -104,9 +104,9 @@ export async function probeHostKey(host: HostEntry, opts: ConnectOptions & { hos
   throw new SshConnectError(host.name, 'the server did not present a host key');
 }
 
-function connect(host: HostEntry, config: ConnectConfig, refusal: () => PlumbError | undefined, sources: string[]): Promise<ssh2.Client> {
+function connect(host: HostEntry, config: ConnectConfig, refusal: () => PlumbError | undefined, sources: string[]): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
+    const client = new (ssh2().Client)();
     let settled = false;
     const fail = (e: unknown) => {
       if (settled) return;
@@ -176,7 +176,7 @@ class SshTransport implements Transport {
 
   constructor(
     readonly host: string,
-    private readonly client: ssh2.Client,
+    private readonly client: Client,
     private readonly session: SessionOptions,
   ) {
     client.on('error', (e: Error) => {
