@@ -24,7 +24,7 @@ interface HostState {
  * Events that cannot be placed are listed in `anomalies` rather than dropped silently.
  * `fallback.id` names the run when the run-start event itself is missing (a journal whose beginning was cut off).
  */
-export function foldJournal(events: JournalEvent[], fallback: { id?: string } = {}): RunRecord {
+export function foldJournal(events: JournalEvent[], fallback: { id?: string; live?: string } = {}): RunRecord {
   const anomalies: string[] = [];
   const hosts = new Map<string, HostState | HostRecord>();
   const rings: RingRecord[] = [];
@@ -165,13 +165,14 @@ export function foldJournal(events: JournalEvent[], fallback: { id?: string } = 
     run = { id: fallback.id ?? 'unknown', kind: 'apply', startedAt: events.find((e) => e.at)?.at ?? '1970-01-01T00:00:00.000Z', commit: null, approvals: [], operator: { user: 'unknown', hostname: 'unknown' } };
   }
   const cause = end ? `the run ended (${end.status}${end.reason ? `: ${end.reason}` : ''})` : 'the run was interrupted (the engine stopped: a crash, a kill or a power loss)';
+  const live = !end && fallback.live;
   const record: RunRecord = {
     ...run,
-    status: end?.status ?? 'interrupted',
+    status: end?.status ?? (live ? 'running' : 'interrupted'),
     rings,
     hosts: [...hosts.values()].map((h) => {
       if (!('rec' in h)) return h;
-      const done = finishHost(h, cause);
+      const done = live ? inProgress(h, fallback.live!) : finishHost(h, cause);
       return h.settled ? settleHost(done, h.settled) : done;
     }),
   };
@@ -180,6 +181,12 @@ export function foldJournal(events: JournalEvent[], fallback: { id?: string } = 
   if (settles.length) record.settles = settles;
   if (anomalies.length) record.anomalies = anomalies;
   return record;
+}
+
+/** A host of a run that is still going: what it did so far, the rest marked in progress (never failed or interrupted). */
+function inProgress(h: HostState, note: string): HostRecord {
+  const actions: ActionRecord[] = [...h.actions.values()].map((a) => (a.result ? (a as ActionRecord) : { ...a, result: 'unverified', error: { code: 'E_IN_PROGRESS', message: `in progress: ${note}` } }));
+  return { ...h.rec, status: h.rec.status ?? 'in-progress', actions };
 }
 
 function finishHost(h: HostState, cause: string): HostRecord {

@@ -20,6 +20,7 @@ export { traceActions, actionSubject, actionNames, actionMatches, hostSubjects, 
 /** Low level: commits finished records directly (imports, tests, benchmarks). Runs are recorded through Journal. */
 export { commitRuns, type CommitOutcome } from './commit.js';
 export { locateRepo } from './repo.js';
+export { RunLease, readLease, leaseState, leasePath, LEASE_TTL_MS, type LeaseDoc } from './lease.js';
 
 /** The ledger as engine/apply's LedgerPort wants it. */
 export const ledger = {

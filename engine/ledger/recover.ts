@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { commitRuns } from './commit.js';
 import { foldJournal } from './fold.js';
 import { parseJournal, type JournalOwner } from './journal-format.js';
+import { leaseState, readLease, type LeaseDoc } from './lease.js';
 import { ownerState } from './owner.js';
 import { ensureStateDir, fsyncDir, locateRepo, type LedgerRepo } from './repo.js';
 import { isRunId } from './run-id.js';
@@ -24,7 +25,9 @@ export interface JournalInfo {
    */
   state: 'running' | 'interrupted' | 'foreign' | 'conflict';
   owner?: JournalOwner;
-  /** The journal folded as it is now, marked recovered. */
+  /** The run lease naming this journal's run: its owner and heartbeat. */
+  lease?: Pick<LeaseDoc, 'owner' | 'acquiredAt' | 'renewedAt' | 'expiresAt'>;
+  /** The journal folded as it is now: marked recovered, or (running) with what is still under way marked in progress. */
   record: RunRecord;
 }
 
@@ -35,6 +38,12 @@ export async function inspectJournals(repoRoot: string): Promise<JournalInfo[]> 
 
 function listJournals(repo: LedgerRepo): JournalInfo[] {
   const out: JournalInfo[] = [];
+  let lease: LeaseDoc | undefined;
+  try {
+    lease = readLease(repo.top);
+  } catch {
+    lease = undefined;
+  }
   for (const [sub, conflict] of [[JOURNAL_DIR, false], [CONFLICT_DIR, true]] as const) {
     const dir = join(repo.stateDir, sub);
     let names: string[];
@@ -56,24 +65,41 @@ function listJournals(repo: LedgerRepo): JournalInfo[] {
         continue; // finished or recovered meanwhile
       }
       const parsed = parseJournal(text);
-      const record = foldJournal(parsed.events, { id });
+      const mine = lease?.run === id ? lease : undefined;
+      const state: JournalInfo['state'] = conflict ? 'conflict' : journalState(parsed.owner, mtime, mine);
+      const live = state === 'running' ? liveNote(parsed.owner, mine) : undefined;
+      const record = foldJournal(parsed.events, { id, live });
       if (record.id !== id) {
         // The file name is what begin() checked; a run-start naming another run is damage, and must not block recovery.
         (record.anomalies ??= []).push(`the journal file is named ${id} but its run-start names run ${String(record.id)}`);
         if (!isRunId(String(record.id))) record.id = id;
       }
-      record.recovered = true;
+      if (!live) record.recovered = true;
       record.journal = parsed.seal;
-      out.push({ id, path, owner: parsed.owner, record, state: conflict ? 'conflict' : journalState(parsed.owner, mtime) });
+      out.push({ id, path, owner: parsed.owner, record, state, ...(mine ? { lease: { owner: mine.owner, acquiredAt: mine.acquiredAt, renewedAt: mine.renewedAt, expiresAt: mine.expiresAt } } : {}) });
     }
   }
   return out;
 }
 
-function journalState(owner: JournalOwner | undefined, mtime: number): JournalInfo['state'] {
+/**
+ * Whether a journal's run still goes. Its owner process is checked where it can be (same machine: pid, start time,
+ * boot); a run lease naming the run speaks for an owner that cannot be checked (another machine sharing the state
+ * directory): renewed within its expiry, the run goes on; expired, its owner stopped, whatever machine it ran on.
+ */
+function journalState(owner: JournalOwner | undefined, mtime: number, lease?: LeaseDoc): JournalInfo['state'] {
   if (!owner) return Date.now() - mtime > ANONYMOUS_STALE_MS ? 'interrupted' : 'running';
   const s = ownerState(owner);
-  return s === 'dead' ? 'interrupted' : s === 'alive' ? 'running' : 'foreign';
+  if (s === 'dead') return 'interrupted';
+  if (s === 'alive') return 'running';
+  if (lease) return leaseState(lease) === 'held' ? 'running' : 'interrupted';
+  return 'foreign';
+}
+
+function liveNote(owner: JournalOwner | undefined, lease: LeaseDoc | undefined): string {
+  const who = owner ? `pid ${owner.pid} on ${owner.hostname}` : 'its owner';
+  const beat = lease ? `, last heartbeat ${Math.max(0, Math.round((Date.now() - Date.parse(lease.renewedAt)) / 1000))} s ago` : '';
+  return `the run is still going (${who}${beat})`;
 }
 
 export interface RecoverOptions {

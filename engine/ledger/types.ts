@@ -9,8 +9,11 @@ import type { ActionBody, ApprovalRef } from '../plan/action.js';
 export const LEDGER_REF = 'refs/plumbline/ledger';
 
 export type RunKind = 'apply' | 'reconcile' | 'rollback' | 'rehearse';
-/** stopped: SIGINT/SIGTERM; the work in flight was finished (or, after a second signal, left to the host) and recorded. */
-export type RunStatus = 'completed' | 'halted' | 'failed' | 'interrupted' | 'stopped';
+/**
+ * stopped: SIGINT/SIGTERM; the work in flight was finished (or, after a second signal, left to the host) and recorded.
+ * running: only ever shown for a journal whose owner is alive (plumb history); never committed.
+ */
+export type RunStatus = 'completed' | 'halted' | 'failed' | 'interrupted' | 'stopped' | 'running';
 
 export type ActionResult =
   /** Applied, and the re-gathered facts no longer show its finding. */
@@ -92,7 +95,8 @@ export interface HostRecord {
   host: string;
   system: string;
   ring: string;
-  status: 'changed' | 'unchanged' | 'failed' | 'restored' | 'skipped';
+  /** in-progress: only in a journal whose run is still going (plumb history); never committed. */
+  status: 'changed' | 'unchanged' | 'failed' | 'restored' | 'skipped' | 'in-progress';
   skipReason?: string;
   /** Where the host keeps this run's file backups (a folder on the host, with manifest.json). */
   backup?: string;

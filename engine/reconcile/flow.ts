@@ -18,7 +18,7 @@ import { TransportPool } from '../transport/pool.js';
 import { checkClocks, DEFAULT_MAX_SKEW_MS } from './clock.js';
 import { commitTime } from './commit-time.js';
 import { executePlan, runStart, type LedgerPort, type RunEvent, type RunJournal } from './execute.js';
-import { RunLease } from './lease.js';
+import { RunLease } from '../ledger/lease.js';
 import { readPlanFile, refuseDifferentPlan, refuseStaleFacts, refuseStaleState, reviewedActions } from './saved-plan.js';
 import { settleEarlier } from './settle-earlier.js';
 import { findingId } from '../apply/host.js';

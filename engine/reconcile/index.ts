@@ -5,7 +5,7 @@
 export { reconcile, type ReconcileOptions, type ReconcilePorts, type ReconcileOutput, type ReconcileResult } from './flow.js';
 export { executePlan, runStart, type ExecuteOptions, type LedgerPort, type RunEvent, type RunJournal } from './execute.js';
 export { RingCoordinator, type Step, type CoordinatorOptions } from './coordinator.js';
-export { RunLease, readLease, leaseState, LEASE_TTL_MS, type LeaseDoc } from './lease.js';
+export { RunLease, readLease, leaseState, LEASE_TTL_MS, type LeaseDoc } from '../ledger/lease.js';
 export { checkClocks, DEFAULT_MAX_SKEW_MS } from './clock.js';
 export { settleEarlier, openOutcomes } from './settle-earlier.js';
 export { StopState } from '../apply/stop.js';

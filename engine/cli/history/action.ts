@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NotInLedger, UsageError } from '../../errors/index.js';
-import { inspectJournals, LEDGER_REF, readLedger, sinceFilter, verifyLedger, type JournalInfo, type RunRecord } from '../../ledger/index.js';
+import { inspectJournals, LEDGER_REF, overlaySettlements, readLedger, sinceFilter, verifyLedger, type JournalInfo, type RunRecord } from '../../ledger/index.js';
 import { colours, printJson } from '../output.js';
 import { globals } from '../program.js';
 import { pendingNote, renderReport, renderRun } from './render.js';
@@ -34,7 +34,11 @@ export async function historyAction(host: string | undefined, opts: HistoryOptio
     const hosts = r.hosts.filter((h) => h.host === host);
     return hosts.length ? { ...r, hosts } : null;
   };
-  let runs = ledger.entries.map((e) => narrow(e.run)).filter((r): r is RunRecord => r !== null).reverse();
+  // Ledger order (newest first), with what later runs found on the hosts laid over the runs it concerns.
+  let runs = overlaySettlements(ledger.entries.map((e) => e.run))
+    .map(narrow)
+    .filter((r): r is RunRecord => r !== null)
+    .reverse();
   let pending = (await inspectJournals(repo)).flatMap((j) => {
     const record = narrow(j.record);
     return record ? [{ ...j, record }] : [];
@@ -64,5 +68,5 @@ export async function historyAction(host: string | undefined, opts: HistoryOptio
 
 
 function jsonPending(j: JournalInfo) {
-  return { id: j.id, state: j.state, path: j.path, run: j.record };
+  return { id: j.id, state: j.state, path: j.path, owner: j.owner ?? null, lease: j.lease ?? null, run: j.record };
 }

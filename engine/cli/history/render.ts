@@ -1,6 +1,7 @@
 import { actionSubject } from '../../ledger/trace.js';
 import type { ActionRecord, HostRecord, RunRecord } from '../../ledger/types.js';
 import type { JournalInfo, LedgerReport } from '../../ledger/index.js';
+import { describeOutcome } from '../../ledger/settle.js';
 import type { colours } from '../output.js';
 
 type Colours = ReturnType<typeof colours>;
@@ -25,6 +26,13 @@ export function duration(from: string, to: string | undefined): string {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
+/** What a re-gather showed for an action whose outcome had been uncertain. */
+export function observedText(o: NonNullable<ActionRecord['observed']>): string {
+  const seen = o.value === undefined ? '' : ` (${o.value ?? 'absent'})`;
+  const state = { after: 'the host shows the intended state', before: 'the host shows the state before', other: 'the host shows something else', unknown: `not known: ${o.why ?? 'the host could not be examined'}` }[o.state];
+  return `${state}${o.state === 'unknown' ? '' : seen}, ${when(o.at)}`;
+}
+
 const MARK: Record<ActionRecord['result'], string> = { verified: '✓', unverified: '?', failed: '✗', skipped: '-', restored: '↺' };
 
 export function resultColour(c: Colours, result: string): (s: string) => string {
@@ -47,6 +55,7 @@ function renderAction(a: ActionRecord, day: string, c: Colours): string[] {
   if (detail) out.push(`        ${c.dim(detail)}`);
   if (a.error) out.push(`        ${c.red(`${a.error.code}: ${a.error.message}`)}`);
   if (a.skipReason) out.push(`        ${c.dim(a.skipReason)}`);
+  if (a.observed && (a.settledIn || a.observed.state !== 'after')) out.push(`        ${c.dim(`${observedText(a.observed)}${a.settledIn ? ` — recorded by run ${a.settledIn}` : ''}`)}`);
   return out;
 }
 
@@ -55,6 +64,8 @@ function renderHost(h: HostRecord, day: string, c: Colours): string[] {
   const out = [`  ${c.bold(h.host)}  ${c.dim(`${h.system}/${h.ring}`)}  ${resultColour(c, h.status)(h.status)}${span}`];
   if (h.skipReason) out.push(`      ${c.dim(h.skipReason)}`);
   if (h.error) out.push(`      ${c.red(`${h.error.code}: ${h.error.message}`)}`);
+  if (h.outcome) out.push(`      ${(h.outcome.state === 'unknown' ? c.red : c.yellow)(`examined again: ${describeOutcome(h.outcome)}${h.outcome.settledIn ? ` (recorded by run ${h.outcome.settledIn})` : ''}`)}`);
+  for (const t of h.txns ?? []) out.push(`      ${c.dim(`${t.step} transaction on the host: ${t.dir}, exit status ${t.code ?? 'not known'}`)}`);
   for (const a of h.actions) out.push(...renderAction(a, day, c));
   return out;
 }
@@ -72,13 +83,20 @@ export function renderRun(run: RunRecord, c: Colours, note?: string): string {
   if (run.rings.length) lines.push(`  rings      ${run.rings.map((r) => `${r.ring} ${r.status}${r.attempted ? ` (${r.failed} of ${r.attempted} hosts failed)` : ''}${r.reason ? `: ${r.reason}` : ''}`).join(' · ')}`);
   for (const p of run.journal?.problems ?? []) lines.push(`  ${c.red(`journal: ${p}`)}`);
   for (const p of run.anomalies ?? []) lines.push(`  ${c.yellow(`anomaly: ${p}`)}`);
+  if (run.stopReason) lines.push(`  ${c.yellow(run.stopReason)}`);
+  for (const s of run.settles ?? []) lines.push(`  ${c.yellow(`settled run ${s.run} on ${s.host}: ${describeOutcome(s.outcome)}`)}`);
   for (const h of run.hosts) lines.push(...renderHost(h, run.startedAt, c));
-  if (!run.hosts.length) lines.push(`  ${c.dim('no host was touched')}`);
+  if (!run.hosts.length && !run.settles?.length) lines.push(`  ${c.dim('no host was touched')}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function pendingNote(j: Pick<JournalInfo, 'state'>): string {
-  return j.state === 'running' ? 'in progress, not in the ledger yet' : j.state === 'foreign' ? 'journal from another machine, not in the ledger' : j.state === 'conflict' ? 'journal set aside: conflicts with the ledger' : 'interrupted, not in the ledger yet: the next run commits it';
+export function pendingNote(j: Pick<JournalInfo, 'state' | 'owner' | 'lease'>): string {
+  if (j.state === 'running') {
+    const who = j.owner ? `pid ${j.owner.pid} on ${j.owner.hostname}` : 'its owner is alive';
+    const beat = j.lease ? `, heartbeat ${Math.max(0, Math.round((Date.now() - Date.parse(j.lease.renewedAt)) / 1000))} s ago` : '';
+    return `running (${who}${beat}), not in the ledger yet`;
+  }
+  return j.state === 'interrupted' && j.lease ? `interrupted: its owner stopped renewing its lease (last heartbeat ${j.lease.renewedAt}); the next run commits it` : j.state === 'foreign' ? 'journal from another machine, not in the ledger' : j.state === 'conflict' ? 'journal set aside: conflicts with the ledger' : 'interrupted, not in the ledger yet: the next run commits it';
 }
 
 export function renderReport(r: LedgerReport, c: Colours): string {

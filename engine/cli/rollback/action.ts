@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { executeRollback, planRollback } from '../../apply/rollback.js';
-import { RunLease } from '../../reconcile/lease.js';
+import { RunLease } from '../../ledger/lease.js';
 import { HostQuarantined, NotInLedger } from '../../errors/index.js';
 import { gatherFacts } from '../../facts/gather.js';
 import { requestFor } from '../../facts/request.js';

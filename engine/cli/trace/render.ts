@@ -1,6 +1,6 @@
 import { actionSubject, type TraceEntry } from '../../ledger/trace.js';
 import type { colours } from '../output.js';
-import { actionTimes, beforeAfter, resultColour, when } from '../history/render.js';
+import { actionTimes, beforeAfter, observedText, resultColour, when } from '../history/render.js';
 
 type Colours = ReturnType<typeof colours>;
 
@@ -24,6 +24,7 @@ export function renderTrace(host: string, subject: string, entries: Array<TraceE
     if (times) out.push(`  times      ${times}`);
     if (a.error) out.push(`  ${c.red(`error      ${a.error.code}: ${a.error.message}`)}`);
     if (a.skipReason) out.push(`  ${c.dim(`skipped    ${a.skipReason}`)}`);
+    if (a.observed) out.push(`  observed   ${observedText(a.observed)}${a.settledIn ? ` — recorded by run ${a.settledIn}, at its first contact with the host` : ''}`);
   }
   return `${out.join('\n')}\n`;
 }

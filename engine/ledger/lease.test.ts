@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentOwner } from '../ledger/owner.js';
+import { currentOwner } from './owner.js';
 import { leasePath, leaseState, readLease, RunLease } from './lease.js';
 
 const dirs: string[] = [];

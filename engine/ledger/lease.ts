@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { RunLocked } from '../errors/index.js';
-import type { JournalOwner } from '../ledger/journal-format.js';
-import { currentOwner, ownerState } from '../ledger/owner.js';
+import type { JournalOwner } from './journal-format.js';
+import { currentOwner, ownerState } from './owner.js';
 import { plumbDir } from '../model/state-dir.js';
 
 /** How long a lease holds without renewal; the holder renews it every third of that. */
