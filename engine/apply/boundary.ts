@@ -11,7 +11,7 @@ import type { PlannedAction } from '../plan/action.js';
 import type { Transport } from '../transport/index.js';
 import type { TransportPool } from '../transport/pool.js';
 import type { CheckedArtifact } from './artifacts.js';
-import { applyHost, type HostOutcome } from './host.js';
+import { applyHost, type HostOutcome, type HostRun } from './host.js';
 import { lockHost, renewHost, unlockHost } from './host-side.js';
 import { settle } from './settle.js';
 import type { StopState } from './stop.js';
@@ -101,19 +101,17 @@ export async function runHostStep(o: HostStepOptions, host: HostEntry, facts: Fa
     }, Math.max(5_000, (lease * 1000) / 4));
     renewal.unref();
 
-    let artifactFiles: Map<string, string>;
-    try {
-      artifactFiles = await uploadArtifacts(transport, run, o.artifacts).catch(async (e: unknown) => {
+    const hr: HostRun = { runId: o.runId, model: o.model, host, facts, transport, reconnect, platform, journal, now: o.now, stop: o.stop, lockWaitSeconds: o.lockWaitSeconds };
+    // Artifacts are uploaded once the host's record has begun: an upload that fails is that host's failure, on record.
+    hr.upload = async (t: Transport) => {
+      try {
+        return await uploadArtifacts(t, run, o.artifacts);
+      } catch (e) {
         if (!isTransportLoss(e)) throw e;
-        transport = await reconnect();
-        return uploadArtifacts(transport, run, o.artifacts);
-      });
-    } catch (e) {
-      const err = asPlumb(e, 'E_ARTIFACT_UPLOAD');
-      return skip(`${err.code}: ${err.message}`, err);
-    }
-
-    const hr = { runId: o.runId, model: o.model, host, facts, transport, reconnect, platform, journal, artifactFiles, now: o.now, stop: o.stop, lockWaitSeconds: o.lockWaitSeconds };
+        hr.transport = await reconnect();
+        return uploadArtifacts(hr.transport, run, o.artifacts);
+      }
+    };
     const outcome = await applyHost(hr, run, skipped);
     transport = hr.transport;
     changed = outcome.changed;
@@ -149,7 +147,8 @@ export async function runHostStep(o: HostStepOptions, host: HostEntry, facts: Fa
         await new Promise((r) => setTimeout(r, Math.min(2_000 * (attempt + 1), Math.max(0, deadline - Date.now()))));
       }
     }
-    throw new SshConnectionLost(host.name, `no new connection within ${Math.round((o.reconnectWindowMs ?? 60_000) / 1000)} s${last ? ` (${(last as Error).message})` : ''}`);
+    const why = last ? ` (${(last as Error).message.replace(/^cannot connect to '[^']*': /, '')})` : '';
+    throw new SshConnectionLost(host.name, `no new connection within ${Math.round((o.reconnectWindowMs ?? 60_000) / 1000)} s${why}`);
   }
 }
 

@@ -44,8 +44,8 @@ export interface HostRun {
   reconnect: () => Promise<Transport>;
   platform: PackagePlatform;
   journal: { append(e: JournalEvent): void };
-  /** Local .deb artifacts already uploaded and checked on the host, by package name and version. */
-  artifactFiles?: Map<string, string>;
+  /** Uploads the local .deb artifacts the actions install and checks them on the host: name=version → file there. */
+  upload?: (t: Transport) => Promise<Map<string, string>>;
   now?: () => Date;
   stop?: StopState;
   /** Seconds to wait for package-manager locks other processes hold. */
@@ -128,7 +128,9 @@ export async function applyHost(hr: HostRun, actions: PlannedAction[], skipped: 
     for (const a of pending) if (!started.has(a.id)) journal.append({ t: 'action-skipped', at: iso(hr), host: host.name, action: a.id, reason });
     pending = [];
   };
+  let artifactFiles = new Map<string, string>();
   try {
+    if (hr.upload) artifactFiles = await hr.upload(hr.transport);
     const contents = new Map<string, string | null>();
     const items = backupItems(actions);
     if (items.length) {
@@ -144,7 +146,7 @@ export async function applyHost(hr: HostRun, actions: PlannedAction[], skipped: 
         started.add(a.id);
       }
       const change: PackageChange = {
-        install: pkg.flatMap((a) => (a.type === 'package-install' ? [{ name: a.name, version: a.version, file: a.version ? hr.artifactFiles?.get(`${a.name}=${a.version}`) : undefined }] : [])),
+        install: pkg.flatMap((a) => (a.type === 'package-install' ? [{ name: a.name, version: a.version, file: a.version ? artifactFiles.get(`${a.name}=${a.version}`) : undefined }] : [])),
         remove: pkg.flatMap((a) => (a.type === 'package-remove' ? [a.name] : [])),
         repair: pkg.flatMap((a) => (a.type === 'package-repair' ? [a.name] : [])),
       };
@@ -235,9 +237,10 @@ export async function applyHost(hr: HostRun, actions: PlannedAction[], skipped: 
   const s = settle(attempted, facts, { at: iso(hr), why, restoreTried: Boolean(failure) });
   if (attempted.length) journal.append({ t: 'settled', at: iso(hr), host: host.name, outcome: s.outcome, actions: s.actions });
   const cause = failure ?? lost!;
-  const message = [cause.message, restoreError ? `restoring also failed: ${restoreError}` : '', lost && failure ? `then: ${lost.message}` : ''].filter(Boolean).join('; ');
+  const message = [cause.message, restoreError ? `restoring also failed: ${restoreError}` : '', lost && failure && lost.message !== restoreError ? `then: ${lost.message}` : ''].filter(Boolean).join('; ');
   const error = { code: cause.code, message };
-  const restored = !attempted.length || s.outcome.state === 'restored' || s.outcome.state === 'unchanged';
+  // "restored" only when something had been attempted and the host was seen back in the state before.
+  const restored = attempted.length > 0 && (s.outcome.state === 'restored' || s.outcome.state === 'unchanged');
   const status: HostRecord['status'] = failure && !restoreError && restored ? 'restored' : 'failed';
   journal.append({ t: 'host-end', at: iso(hr), host: host.name, status, error });
   return { status, verified: [], unverified: [], error, changed: attempted.length > 0 && s.outcome.state !== 'unchanged' && s.outcome.state !== 'restored', facts };

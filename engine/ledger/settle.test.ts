@@ -69,3 +69,14 @@ describe('folding settlements', () => {
     expect(run.hosts[0]).toMatchObject({ status: 'failed', outcome: { state: 'applied' }, txns: [{ step: 'packages' }], actions: [{ result: 'verified', observed: { state: 'after' } }] });
   });
 });
+
+describe('what needs settling', () => {
+  const host = (over: Partial<RunRecord['hosts'][number]>): RunRecord['hosts'][number] => ({ host: 'h', system: 's', ring: 'r', status: 'failed', packagesBefore: {}, actions: [action('h#1', { result: 'failed', error: { code: 'E_ACTION_FAILED', message: 'postinst' } })], ...over });
+  it('a host the run never ended, or whose transaction nobody saw end, even when every action has a result', () => {
+    expect(needsSettlement(host({ endedAt: at }))).toBe(false);
+    expect(needsSettlement(host({}))).toBe(true);
+    expect(needsSettlement(host({ endedAt: at, txns: [{ step: 'restore', dir: '/var/lib/plumbline/txn/x.restore', startedAt: at }] }))).toBe(true);
+    expect(needsSettlement(host({ endedAt: at, txns: [{ step: 'restore', dir: '/var/lib/plumbline/txn/x.restore', startedAt: at, code: 0 }] }))).toBe(false);
+    expect(needsSettlement(host({ status: 'skipped' }))).toBe(false);
+  });
+});

@@ -20,7 +20,10 @@ export function isUncertain(a: ActionRecord): boolean {
 export function needsSettlement(h: HostRecord): boolean {
   if (h.status === 'skipped') return false;
   if (h.outcome) return h.outcome.state === 'unknown';
-  return h.actions.some(isUncertain) || (h.status === 'failed' && h.error !== undefined && UNCERTAIN.has(h.error.code) && h.actions.some((a) => a.startedAt));
+  const started = h.actions.some((a) => a.startedAt);
+  // A host the run never finished (a kill mid-restore leaves every action with a result but the host open), or whose
+  // transaction's end nobody saw, is as open as an action whose effect is unknown.
+  return h.actions.some(isUncertain) || (started && (!h.endedAt || Boolean(h.txns?.some((t) => t.code === undefined)))) || (h.status === 'failed' && h.error !== undefined && UNCERTAIN.has(h.error.code) && started);
 }
 
 /** An action's result once the host was examined again. Pure. */

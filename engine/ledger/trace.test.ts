@@ -34,6 +34,12 @@ describe('traceActions', () => {
     expect(traceActions(runs, 'web-2', 'openssl').map((e) => e.action.result)).toEqual(['restored', 'restored']);
   });
 
+  it('orders by the ledger, not by the times recorded: a run made by a clock two days fast stays below a later run', () => {
+    const skewed = foldJournal(sampleJournal({ id: '20261128T143000Z-cccccc', start: new Date('2026-11-28T14:30:00Z') }));
+    const later = foldJournal(sampleJournal({ id: '20261126T150000Z-dddddd', start: new Date('2026-11-26T15:00:00Z') }));
+    expect(traceActions([...runs, skewed, later], 'web-1', 'openssl').map((e) => e.run.id)).toEqual(['20261126T150000Z-dddddd', '20261128T143000Z-cccccc', '20261126T143000Z-bbbbbb', '20261125T143000Z-aaaaaa']);
+  });
+
   it('matches settings by file, file:key, key and finding; units with or without .service; nothing by substring', () => {
     const setting = runs[0]!.hosts[0]!.actions[1]!;
     for (const q of ['/etc/ssh/sshd_config', '/etc/ssh/sshd_config:PermitRootLogin', 'PermitRootLogin', 'setting:/etc/ssh/sshd_config:PermitRootLogin']) expect(actionMatches(setting, q), q).toBe(true);

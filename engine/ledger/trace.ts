@@ -50,20 +50,26 @@ export function actionMatches(a: ActionRecord, subject: string): boolean {
   return actionNames(a).some((n) => n === subject || unitless(n) === unitless(subject));
 }
 
-/** Every action recorded on `host` for `subject`, newest first. Pure. */
+/**
+ * Every action recorded on `host` for `subject`, newest first: later runs (in the order given, the ledger's) before
+ * earlier ones, and within a run the later action first. Not by the times recorded: a controller whose clock was off
+ * must not reorder what happened. Pure.
+ */
 export function traceActions(runs: RunRecord[], host: string, subject: string): TraceEntry[] {
   const out: TraceEntry[] = [];
-  for (const r of runs) {
+  for (const r of [...runs].reverse()) {
+    const mine: TraceEntry[] = [];
     for (const h of r.hosts) {
       if (h.host !== host) continue;
       for (const a of h.actions) {
         if (!actionMatches(a, subject)) continue;
         const { id, kind, status, commit, ref, recovered, operator } = r;
-        out.push({ run: { id, kind, status, commit, ref, recovered, operator }, host, at: a.appliedAt ?? a.startedAt ?? h.startedAt ?? r.startedAt, action: a });
+        mine.push({ run: { id, kind, status, commit, ref, recovered, operator }, host, at: a.appliedAt ?? a.startedAt ?? h.startedAt ?? r.startedAt, action: a });
       }
     }
+    out.push(...mine.reverse());
   }
-  return out.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : x.run.id < y.run.id ? 1 : -1));
+  return out;
 }
 
 /** The subjects recorded on a host, for a hint when a trace finds nothing. */

@@ -15,7 +15,7 @@ function span(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  if (s < 129_600) return `${Math.round(s / 3600)} h`;
   return `${Math.round(s / 86_400)} days`;
 }
 

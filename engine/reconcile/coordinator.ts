@@ -125,7 +125,9 @@ export class RingCoordinator {
   next(inFlight: ReadonlySet<string>): Step {
     for (const ring of this.o.model.rings) {
       if (this.closed.has(ring.name)) continue;
-      const hosts = this.o.plan.hosts.filter((h) => h.ring === ring.name && (h.error || actionable(h)));
+      // Hosts that could not be examined come last: their failure counts against the ring, but must not keep the
+      // reachable hosts of the same ring from starting (they would have started together).
+      const hosts = this.o.plan.hosts.filter((h) => h.ring === ring.name && (h.error || actionable(h))).sort((a, b) => Number(Boolean(a.error)) - Number(Boolean(b.error)));
       if (!hosts.length) continue;
       const blocked = this.gate.halted ?? (this.o.stop?.level ? `the run was stopped (${this.o.stop.reason}) before this host started` : undefined);
       for (const ph of hosts) {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * A real smart-HTTP git server on loopback: every request runs `git http-backend` (the CGI program git ships),
  * exactly as Apache or nginx+fcgiwrap would. Serves the bare repositories under `root`.
  */
-export async function serveGit(root: string): Promise<{ url: string; close(): Promise<void>; requests: string[] }> {
+export async function serveGit(root: string, opts: { cutPackAfter?: () => number | undefined } = {}): Promise<{ url: string; close(): Promise<void>; requests: string[] }> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -29,8 +29,20 @@ export async function serveGit(root: string): Promise<{ url: string; close(): Pr
     req.pipe(cgi.stdin);
     let head = Buffer.alloc(0);
     let headersDone = false;
+    // A connection cut in the middle of the pack: the client gets part of the objects and then nothing.
+    let budget = req.method === 'POST' && url.pathname.endsWith('/git-upload-pack') ? opts.cutPackAfter?.() : undefined;
+    const send = (b: Buffer) => {
+      if (budget === undefined) return void res.write(b);
+      if (budget <= 0) return;
+      res.write(b.subarray(0, budget));
+      budget -= b.length;
+      if (budget <= 0) {
+        cgi.kill('SIGKILL');
+        res.socket?.destroy();
+      }
+    };
     cgi.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) return void res.write(chunk);
+      if (headersDone) return send(chunk);
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return;
@@ -44,7 +56,7 @@ export async function serveGit(root: string): Promise<{ url: string; close(): Pr
         else res.setHeader(name, value);
       }
       res.statusCode = status;
-      res.write(head.subarray(end + 4));
+      send(head.subarray(end + 4));
     });
     cgi.on('close', () => res.end());
     cgi.stderr.resume();

@@ -11,10 +11,11 @@ export async function traceAction(host: string, subject: string, opts: { json?: 
   const runs = await readRuns(repo, { host });
   const pending = (await inspectJournals(repo)).filter((j) => j.record.hosts.some((h) => h.host === host));
   if (!runs.length && !pending.length) throw new NotInLedger(`host ${host}`);
+  // Newest first in ledger order; journals not in the ledger yet are newer than everything in it.
   const entries: Array<TraceEntry & { pending?: string }> = [
+    ...pending.reverse().flatMap((j) => traceActions([j.record], host, subject).map((e) => ({ ...e, pending: pendingNote(j) }))),
     ...traceActions(runs, host, subject),
-    ...pending.flatMap((j) => traceActions([j.record], host, subject).map((e) => ({ ...e, pending: pendingNote(j) }))),
-  ].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
+  ];
   if (opts.json) {
     printJson({ host, subject, entries });
     return;
