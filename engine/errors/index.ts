@@ -47,3 +47,4 @@ export * from './vulns.js';
 export * from './metrics.js';
 export * from './security.js';
 export * from './scap.js';
+export * from './rebuild.js';

@@ -1,4 +1,8 @@
-import { dirname } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { knownHosts } from './access.js';
+import { writeFileAtomic } from './disk.js';
+import { makeHostKeys } from './host/keys.js';
 import { LabHostFailed } from '../errors/lab.js';
 import { bootHost, bootLog, type HostPlan, waitForSsh } from './host/start.js';
 import { netnsPids } from './host/network.js';
@@ -35,9 +39,10 @@ export async function hostExec(lab: LabInfo | string, host: string, script: stri
 
 /**
  * Puts a host back to the standard image: its processes end, its overlay upper layer is emptied, and it
- * boots again with the same address, host keys and seed files (known_hosts and the inventory stay valid).
+ * boots again with the same address, host keys and seed files (known_hosts and the inventory stay valid) —
+ * or, with `newHostKeys`, with fresh host keys (lab.json and known_hosts follow; the lab's inventory.yaml does not).
  */
-export async function resetHost(ref: LabRef & { host: string; lockWaitMs?: number }): Promise<LabInfo> {
+export async function resetHost(ref: LabRef & { host: string; lockWaitMs?: number; newHostKeys?: boolean }): Promise<LabInfo> {
   await preflight('up');
   const { names } = resolveLab(ref);
   const lock = await acquireLock(names.lockPath, { subject: `lab '${names.name}'`, lab: names.name, command: 'reset', waitMs: ref.lockWaitMs ?? 10 * 60_000 });
@@ -51,6 +56,16 @@ export async function resetHost(ref: LabRef & { host: string; lockWaitMs?: numbe
     ];
     await killAndWait(procs, 'SIGKILL');
     const plan: HostPlan = { index: info.hosts.indexOf(h) + 1, name: h.name, address: h.address, netns: h.netns, veth: h.veth, ring: h.ring, dir: h.dir, hidden: Boolean(h.behind) };
+    if (ref.newHostKeys) {
+      // A rebuild (plumb rebuild): the old keys may be in an attacker's hands, so the host boots with new ones.
+      const ssh = join(h.dir, 'seed', 'etc', 'ssh');
+      for (const f of readdirSync(ssh)) if (f.startsWith('ssh_host_')) rmSync(join(ssh, f));
+      const keys = await makeHostKeys(ssh, h.name);
+      h.hostKeys = keys.hostKeys;
+      h.fingerprints = keys.fingerprints;
+      writeLabFile(names, info);
+      writeFileAtomic(info.knownHostsPath, knownHosts(info.hosts));
+    }
     const started = await bootHost(plan, info.image, (p) => {
       Object.assign(h, p);
       writeLabFile(names, info);

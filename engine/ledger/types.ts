@@ -8,7 +8,7 @@ import type { ActionBody, ApprovalRef } from '../plan/action.js';
  */
 export const LEDGER_REF = 'refs/plumbline/ledger';
 
-export type RunKind = 'apply' | 'reconcile' | 'rollback' | 'rehearse';
+export type RunKind = 'apply' | 'reconcile' | 'rollback' | 'rehearse' | 'rebuild';
 /**
  * stopped: SIGINT/SIGTERM; the work in flight was finished (or, after a second signal, left to the host) and recorded.
  * running: only ever shown for a journal whose owner is alive (plumb history); never committed.
@@ -153,6 +153,12 @@ export interface RunRecord {
   anomalies?: string[];
   /** Why the run stopped early (a signal), when it did. */
   stopReason?: string;
+  /**
+   * For a rebuild (plumb rebuild): the incident it closes (SP 800-40 4.4) — the quarantine (since, reason, ticket),
+   * how the host was rebuilt (the lab's standard image, or by other means, recorded by whom), the host keys it had
+   * and the new ones pinned. `lifted` is set when the rebuild was verified and the quarantine lifted.
+   */
+  incident?: Incident;
   /** Outcomes of earlier runs' hosts that this run re-gathered at its first contact and recorded (readers overlay them, ledger/settle.ts). */
   settles?: Settlement[];
 }
@@ -202,3 +208,11 @@ export type JournalEvent =
   | { t: 'host-end'; at: string; host: string; status: HostRecord['status']; error?: { code: string; message: string } }
   | { t: 'ring'; at: string; ring: RingRecord }
   | { t: 'run-end'; at: string; status: RunStatus; reason?: string };
+
+export interface Incident {
+  host: string;
+  quarantine: { since: string; reason: string; ticket?: string };
+  rebuild: { how: 'lab-image' | 'recorded'; by?: string; at: string };
+  previousHostKeys: string[];
+  newHostKeys: string[];
+}

@@ -77,6 +77,11 @@ export function computeMetrics(raw: MetricsInput, opts: ComputeOptions = {}): Me
         excluded.push({ host: h.host, kind: x?.kind ?? 'deferral', subject: `remediation:${p.remediation.id}`, remediation: p.remediation.id, by: h.exception, ...(x ? { expires: x.expires, reason: x.reason } : {}) });
       }
     }
+    const rebuilt = input.runs
+      .filter((r) => r.kind === 'rebuild' && r.status === 'completed' && r.incident && names.has(r.incident.host) && r.endedAt && instant(r.endedAt) >= period.from && instant(r.endedAt) <= period.to)
+      .map((r) => ({ host: r.incident!.host, run: r.id, since: r.incident!.quarantine.since, rebuiltAt: r.endedAt!, seconds: Math.max(0, (instant(r.endedAt!) - instant(r.incident!.quarantine.since)) / 1000), ...(r.incident!.quarantine.ticket ? { ticket: r.incident!.quarantine.ticket } : {}) }));
+    const secs = rebuilt.map((x) => x.seconds).sort((a, b) => a - b);
+    const incidents = { quarantined: hosts.filter((h) => h.compromised).map((h) => h.name), rebuilt, timeToRebuild: { median: secs.length ? secs[Math.floor((secs.length - 1) / 2)]! : null, max: secs.length ? secs[secs.length - 1]! : null } };
     const manual = hosts.flatMap((h) => manualWork(model, h, input.hosts[h.name]?.facts ?? null, now));
     const compliant = observed.filter((x) => !(input.hosts[x.host.name]?.diff?.findings.length ?? 0)).length;
     return {
@@ -91,6 +96,7 @@ export function computeMetrics(raw: MetricsInput, opts: ComputeOptions = {}): Me
         tally: tallyManual(manual),
         items: manual.filter((m) => m.state !== 'done').sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0) || (a.host < b.host ? -1 : 1)),
       },
+      incidents,
       latencies: response.latencies,
       rollout: response.rollout,
     };

@@ -52,6 +52,7 @@ export function scopeToSystem(input: MetricsInput, system: string): MetricsInput
         approvals: r.approvals.filter((a) => used.has(a.id)),
         operator: r.operator,
         ...(r.rollbackOf ? { rollbackOf: r.rollbackOf } : {}),
+        ...(r.incident && mine.has(r.incident.host) ? { incident: { ...r.incident, quarantine: { ...r.incident.quarantine, reason: redact(r.incident.quarantine.reason) }, rebuild: { ...r.incident.rebuild, ...(r.incident.rebuild.by ? { by: redact(r.incident.rebuild.by) } : {}) } } } : {}),
         rings: [],
         hosts: hosts.map((h) => ({
           ...h,

@@ -278,6 +278,11 @@ export interface ScopeMetrics {
    * exists, verified on the host's facts (engine/manual); `items` is the work not done, overdue first.
    */
   manual: { tally: ManualTally; items: ManualItem[] };
+  /**
+   * Compromised hosts (SP 800-40 4.4): those quarantined now, and the incidents closed in the period by a verified
+   * rebuild (plumb rebuild), with the time from quarantine to rebuilt (seconds; median and max).
+   */
+  incidents: { quarantined: string[]; rebuilt: Array<{ host: string; run: string; since: string; rebuiltAt: string; seconds: number; ticket?: string }>; timeToRebuild: { median: number | null; max: number | null } };
   /** Chart data: per remediation active in the period, per ring: relevant, done and excluded hosts. */
   rollout: Array<{ remediation: string; title: string; severity: Severity; rings: Array<{ ring: string; relevant: number; done: number; excluded: number }> }>;
 }

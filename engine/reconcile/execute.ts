@@ -7,7 +7,7 @@ import type { PlumbError } from '../errors/index.js';
 import type { Facts } from '../facts/types.js';
 import type { JournalOwner } from '../ledger/journal-format.js';
 import { currentOwner } from '../ledger/owner.js';
-import type { JournalEvent, RunKind, RunRecord, RunStatus } from '../ledger/types.js';
+import type { Incident, JournalEvent, RunKind, RunRecord, RunStatus } from '../ledger/types.js';
 import type { Model } from '../model/types.js';
 import type { ApprovalRef } from '../plan/action.js';
 import type { Plan } from '../plan/types.js';
@@ -48,6 +48,8 @@ export interface ExecuteOptions {
   pool: TransportPool;
   kind: RunKind;
   ref?: string;
+  /** A rebuild's incident, recorded with the run (RunRecord.incident). */
+  incident?: Incident;
   /** Everything the ledger verified before, by host and finding: gates rings (soak) and marks regressions. */
   verified: VerifiedIndex;
   /** Artifacts already checked against their sha256, and remediations refused because one did not match. */
@@ -70,12 +72,12 @@ export interface ExecuteOptions {
 }
 
 /** The run-start event of a run, as every journal begins. */
-export function runStart(o: { runId: string; kind: RunKind; plan: Plan; ref?: string; now: Date }): Extract<JournalEvent, { t: 'run-start' }> {
+export function runStart(o: { runId: string; kind: RunKind; plan: Plan; ref?: string; now: Date; incident?: Incident }): Extract<JournalEvent, { t: 'run-start' }> {
   const approvals = uniqueApprovals(o.plan.hosts.flatMap((h) => h.actions.flatMap((a) => (a.approval ? [a.approval] : []))));
   return {
     t: 'run-start',
     at: o.now.toISOString(),
-    run: { id: o.runId, kind: o.kind, startedAt: o.now.toISOString(), commit: o.plan.commit, ref: o.ref, factsDigest: o.plan.factsDigest, approvals, operator: { user: safeUser(), hostname: hostname() } },
+    run: { id: o.runId, kind: o.kind, startedAt: o.now.toISOString(), commit: o.plan.commit, ref: o.ref, factsDigest: o.plan.factsDigest, approvals, operator: { user: safeUser(), hostname: hostname() }, ...(o.incident ? { incident: o.incident } : {}) },
   };
 }
 
@@ -91,7 +93,7 @@ export async function executePlan(o: ExecuteOptions): Promise<{ record: RunRecor
   if (o.journal) journal = o.journal;
   else {
     const runId = o.ledger.newRunId(now());
-    const begun = await o.ledger.begin(o.repoRoot, runStart({ runId, kind: o.kind, plan: o.plan, ref: o.ref, now: now() }));
+    const begun = await o.ledger.begin(o.repoRoot, runStart({ runId, kind: o.kind, plan: o.plan, ref: o.ref, now: now(), incident: o.incident }));
     journal = Object.assign(begun, { runId });
   }
   o.onRun?.(journal.runId);

@@ -6,7 +6,7 @@ import { gatherAll } from '../facts/gather.js';
 import { recordLatestFacts } from '../facts/latest.js';
 import type { Facts } from '../facts/types.js';
 import { Journal, newRunId, readRuns, recoverJournals, verifiedIndex } from '../ledger/index.js';
-import type { RunKind, RunRecord } from '../ledger/types.js';
+import type { Incident, RunKind, RunRecord } from '../ledger/types.js';
 import { loadRepository } from '../model/load.js';
 import type { Problem } from '../model/problem.js';
 import { selectHosts, type HostFilter } from '../model/select.js';
@@ -51,6 +51,8 @@ export interface ReconcileOptions {
   planFile?: string;
   concurrency: number;
   kind: RunKind;
+  /** plumb rebuild: this quarantined host is planned for (its baseline from scratch), and the incident recorded. */
+  rebuilding?: { host: string; incident: Incident };
   connect?: ConnectOptions;
   /** Seconds to wait for package-manager locks, a busy host, or a transaction still running from an earlier run. */
   lockWaitSeconds?: number;
@@ -129,7 +131,7 @@ export async function reconcile(o: ReconcileOptions, ports: ReconcilePorts = {})
       return f ? { host: h.name, facts: f, digest: factsDigest(f) } : { host: h.name, error: { code: e?.code ?? 'E_GATHER', message: e?.message ?? 'no facts' } };
     });
     const verified = verifiedIndex(runs);
-    const full = assemblePlan(model, inputs, { stateDigest: digest, verified, scope: { ...o.filter, host: Array.isArray(o.filter.host) ? o.filter.host.join(',') : o.filter.host } });
+    const full = assemblePlan(model, inputs, { stateDigest: digest, verified, rebuilding: o.rebuilding?.host, scope: { ...o.filter, host: Array.isArray(o.filter.host) ? o.filter.host.join(',') : o.filter.host } });
     if (saved) {
       refuseStaleFacts(saved, full);
       refuseDifferentPlan(o.planFile!, saved, full);
@@ -146,7 +148,8 @@ export async function reconcile(o: ReconcileOptions, ports: ReconcilePorts = {})
     out.plan?.(shown);
     const changes = hasChanges(plan) && !stop.level;
     const settledList = settles.map((s) => ({ run: s.run!, host: s.host, state: s.outcome.state }));
-    if (!changes && !settles.length) return { plan, recovered, settled: settledList };
+    // A rebuild is recorded even when the rebuilt host needs nothing: the run carries the incident it closes.
+    if (!changes && !settles.length && !o.rebuilding) return { plan, recovered, settled: settledList };
     if (changes && ports.confirm) {
       const n = plan.hosts.reduce((k, h) => k + h.actions.length, 0);
       if (!(await ports.confirm(`Apply ${n} action(s) on ${plan.hosts.filter((h) => h.actions.length).length} host(s)?`))) throw new PlumbError('E_CANCELLED', 'nothing was changed');
@@ -154,7 +157,7 @@ export async function reconcile(o: ReconcileOptions, ports: ReconcilePorts = {})
 
     const now = () => new Date();
     const runId = ledger.newRunId(now());
-    const journal: RunJournal & { runId: string } = Object.assign(await ledger.begin(o.repo, runStart({ runId, kind: o.kind, plan: shown, ref: o.ref, now: now() })), { runId });
+    const journal: RunJournal & { runId: string } = Object.assign(await ledger.begin(o.repo, runStart({ runId, kind: o.kind, plan: shown, ref: o.ref, now: now(), incident: o.rebuilding?.incident })), { runId });
     lease.setRun(runId);
     for (const s of settles) journal.append(s);
     if (!changes) {
@@ -176,6 +179,7 @@ export async function reconcile(o: ReconcileOptions, ports: ReconcilePorts = {})
       facts,
       pool,
       kind: o.kind,
+      ...(o.rebuilding ? { incident: o.rebuilding.incident } : {}),
       ref: o.ref,
       verified,
       artifacts: ok,

@@ -1,4 +1,4 @@
-import { figure, manualLine, perHost, scopeLine, scopeName, target, verdict } from '../metrics/render/format.js';
+import { figure, incidentLine, manualLine, perHost, scopeLine, scopeName, target, verdict } from '../metrics/render/format.js';
 import { formatDuration } from '../metrics/time.js';
 import type { Metric, MetricsInput, MetricsReport, RatioMetric, ScopeMetrics } from '../metrics/types.js';
 import { complianceChart } from './charts/compliance.js';
@@ -55,6 +55,7 @@ function scopeView(input: MetricsInput, s: ScopeMetrics) {
     latency: latencyChart(s.latencies, name),
     rollout: rolloutChart(s.rollout, name),
     excluded: s.excluded,
+    incidents: incidentLine(s),
     manual: manualLine(s),
     manualItems: s.manual.items.map((m) => ({ ...m, stateText: m.state === 'attested' ? 'attested, check not passing' : 'not attested', checkText: m.check ? `${m.check.state}: ${m.check.detail}` : 'none' })),
     hosts,

@@ -78,6 +78,11 @@ export function renderRun(run: RunRecord, c: Colours, note?: string): string {
   const took = duration(run.startedAt, run.endedAt);
   lines.push(`  when       ${when(run.startedAt)}${run.endedAt ? ` → ${clock(run.endedAt, run.startedAt)} (${took})` : ' → (no end recorded)'}`);
   lines.push(`  commit     ${run.commit ? run.commit.slice(0, 12) : 'working tree'}${run.ref ? ` (${run.ref})` : ''}${run.rollbackOf ? `, rolling back run ${run.rollbackOf}` : ''}`);
+  if (run.incident) {
+    const i = run.incident;
+    lines.push(`  incident   ${i.host} quarantined since ${i.quarantine.since}${i.quarantine.ticket ? ` (${i.quarantine.ticket})` : ''}: ${i.quarantine.reason}`);
+    lines.push(`             rebuilt ${i.rebuild.how === 'lab-image' ? 'from the standard image' : `by other means${i.rebuild.by ? `: ${i.rebuild.by}` : ''}`} at ${i.rebuild.at}; host keys ${i.previousHostKeys.join(', ') || 'none'} → ${i.newHostKeys.join(', ')}`);
+  }
   lines.push(`  by         ${run.operator?.user ?? '?'}@${run.operator?.hostname ?? '?'}`);
   lines.push(`  approvals  ${run.approvals.length ? run.approvals.map((a) => `${a.id} by ${a.approver} (${a.ticket}${a.emergency ? ', emergency' : ''})`).join(', ') : 'none (baselines are approved by their merge)'}`);
   if (run.rings.length) lines.push(`  rings      ${run.rings.map((r) => `${r.ring} ${r.status}${r.attempted ? ` (${r.failed} of ${r.attempted} hosts failed)` : ''}${r.reason ? `: ${r.reason}` : ''}`).join(' · ')}`);

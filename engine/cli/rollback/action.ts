@@ -18,10 +18,11 @@ export async function rollbackAction(hostName: string, opts: { run: string; yes?
     await recoverJournals(repo);
     const { model } = await loadValidModel(repo);
     const [host] = selectHosts(model, { host: hostName });
+    // A compromised host is changed by its rebuild only (SP 800-40 4.4), whichever run is named.
+    if (host?.compromised) throw new HostQuarantined(host.name, host.compromised.since, host.compromised.ticket);
     const runs = await readRuns(repo);
     const run = runs.find((r) => r.id === opts.run);
     if (!run) throw new NotInLedger(`run ${opts.run}`);
-    if (host?.compromised) throw new HostQuarantined(host.name, host.compromised.since, host.compromised.ticket);
     pool.prepare(model, [host!]);
     const t = await pool.get(host!);
     const facts = await gatherFacts(t, requestFor(model, host!), host!.name);

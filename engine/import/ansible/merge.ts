@@ -100,6 +100,21 @@ export function mergeHosts(existing: string | null, imported: ImportedHost[], ma
   return { text: out, changes };
 }
 
+/**
+ * One field of one host in an inventory file's text, set (or removed, with undefined), every other byte kept
+ * (plumb rebuild pins new host keys and lifts the quarantine this way). Throws when the host is not in the file.
+ */
+export function editHostField(text: string, host: string, key: string, value: unknown): string {
+  const doc = parseDocument(text);
+  const root = doc.contents;
+  const seq: unknown = isMap(root) ? root.get('hosts', true) : undefined;
+  const node = isSeq(seq) ? (seq.items.find((i) => isMap(i) && String(i.get('name')) === host) as YAMLMap | undefined) : undefined;
+  if (!node) throw new Error(`host '${host}' is not in this file`);
+  let out = text;
+  for (const e of editField(text, node, key, value).sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
 /** The edits that make one field of a host map hold `value` (undefined: the field goes). */
 function editField(text: string, node: YAMLMap, key: string, value: unknown): Edit[] {
   const pairs = node.items as Pair[];

@@ -54,3 +54,12 @@ export function manualLine(s: ScopeMetrics): string | null {
   if (!t.total) return null;
   return `manual remediations: ${t.done} of ${t.total} done (attested and verified), ${t.open} not attested${t.attestedUnverified ? `, ${t.attestedUnverified} attested but not verified` : ''}${t.overdue ? `, ${t.overdue} overdue` : ''}`;
 }
+
+/** Compromised hosts of a scope in one line: quarantined now, rebuilt in the period, time to rebuild. */
+export function incidentLine(s: ScopeMetrics): string | null {
+  const i = s.incidents;
+  if (!i.quarantined.length && !i.rebuilt.length) return null;
+  const parts = [`compromised hosts: ${i.quarantined.length} quarantined now${i.quarantined.length ? ` (${i.quarantined.join(', ')})` : ''}`, `${i.rebuilt.length} rebuilt in the period`];
+  if (i.timeToRebuild.median !== null) parts.push(`time to rebuild median ${formatDuration(i.timeToRebuild.median)}, max ${formatDuration(i.timeToRebuild.max!)}`);
+  return parts.join('; ');
+}

@@ -1,5 +1,5 @@
 import type { MetricsReport, ScopeMetrics } from '../types.js';
-import { figure, manualLine, perHost, scopeLine, target, verdict } from './format.js';
+import { figure, incidentLine, manualLine, perHost, scopeLine, target, verdict } from './format.js';
 
 export interface Paint {
   bold(s: string): string;
@@ -23,6 +23,8 @@ function scope(s: ScopeMetrics, paint: Paint): string {
   const rows = [['metric', 'ML', 'figure', 'per host', 'target', '']];
   for (const m of s.metrics) rows.push([m.title, String(m.maturity), figure(m), perHost(m), target(m), verdict(m)]);
   let out = `${paint.bold(scopeLine(s))}\n${table(rows, paint, (_, c, i) => (i === 5 ? (c === 'met' ? paint.green(c) : c === 'NOT met' ? paint.red(c) : c) : c))}\n`;
+  const incidents = incidentLine(s);
+  if (incidents) out += `  ${s.incidents.quarantined.length ? paint.red(incidents) : incidents}\n`;
   const manual = manualLine(s);
   if (manual) {
     out += `  ${s.manual.tally.overdue ? paint.red(manual) : manual}\n`;

@@ -1,6 +1,6 @@
 import { formatDuration } from '../time.js';
 import type { MetricsReport, ScopeMetrics } from '../types.js';
-import { figure, manualLine, perHost, scopeLine, scopeName, target, verdict } from './format.js';
+import { figure, incidentLine, manualLine, perHost, scopeLine, scopeName, target, verdict } from './format.js';
 
 /** Markdown is read as HTML: table cells must not break the table or smuggle markup in. */
 const cell = (s: string) => s.replace(/[\\|*_`[\]<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
@@ -13,6 +13,8 @@ function scope(s: ScopeMetrics): string {
     out += `\n| phases (median) | analysis | testing | approval | deployment |\n| --- | --- | --- | --- | --- |\n`;
     for (const m of phases) if (m.kind === 'time' && m.phases) out += `| ${cell(m.title)} | ${formatDuration(m.phases.analysis)} | ${formatDuration(m.phases.testing)} | ${formatDuration(m.phases.approval)} | ${formatDuration(m.phases.deployment)} |\n`;
   }
+  const incidents = incidentLine(s);
+  if (incidents) out += `\n**${cell(incidents)}**\n`;
   const manual = manualLine(s);
   if (manual) {
     out += `\n**${cell(manual)}**\n`;

@@ -67,6 +67,9 @@ export function renderPrometheus(report: MetricsReport): string {
   const completed = x.family('plumbline_response_completed', 'Items the time metric measured in the period (completed).');
   const open = x.family('plumbline_response_open', 'Items still open at the end of the period (not in the statistics).');
   const met = x.family('plumbline_target_met', '1 when the metric meets its target, 0 when not (no series without a target or a figure).');
+  const quarantinedFamily = x.family('plumbline_hosts_quarantined', 'Hosts marked compromised (quarantined) now: nothing but their rebuild changes them (SP 800-40 4.4).');
+  const rebuiltFamily = x.family('plumbline_incidents_rebuilt', 'Incidents closed in the period by a verified rebuild (plumb rebuild).');
+  const rebuildTime = x.family('plumbline_time_to_rebuild_seconds', 'Time from quarantine to a verified rebuild, over the incidents closed in the period.');
   const manualFamily = x.family('plumbline_manual_remediations', 'Manual remediations (host × remediation, SP 800-40 4.1.5): total, done (attested and, with a check, verified), open (not attested), attested but not verified, overdue.');
   const excluded = x.family('plumbline_excluded', 'Findings and vulnerabilities left out of the figures: exceptions (deferral, false-positive), VEX not-affected, under investigation.');
 
@@ -111,6 +114,12 @@ export function renderPrometheus(report: MetricsReport): string {
     const kinds = new Map<string, number>();
     for (const e of s.excluded) kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
     for (const kind of ['deferral', 'false-positive', 'not-affected', 'under-investigation']) excluded({ system, kind }, kinds.get(kind) ?? 0);
+    quarantinedFamily({ system }, s.incidents.quarantined.length);
+    rebuiltFamily({ system }, s.incidents.rebuilt.length);
+    if (s.incidents.timeToRebuild.median !== null) {
+      rebuildTime({ system, statistic: 'median' }, s.incidents.timeToRebuild.median);
+      rebuildTime({ system, statistic: 'max' }, s.incidents.timeToRebuild.max!);
+    }
     const t = s.manual.tally;
     for (const [state, n] of [['total', t.total], ['done', t.done], ['open', t.open], ['attested-unverified', t.attestedUnverified], ['overdue', t.overdue]] as const) manualFamily({ system, state }, n);
   }
