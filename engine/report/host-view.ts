@@ -104,6 +104,7 @@ export function hostView(input: MetricsInput, host: HostEntry, timeline: Timelin
     tags: (host.tags ?? []).join(', '),
     address: host.address,
     location: host.location ?? '',
+    quarantined: host.compromised ? `since ${host.compromised.since}${host.compromised.ticket ? ` (${host.compromised.ticket})` : ''}: ${host.compromised.reason}` : '',
     owner: host.owner ?? '',
     propertyNumber: host.property_number ?? '',
     observed: Boolean(obs?.facts),

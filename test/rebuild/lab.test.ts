@@ -51,6 +51,11 @@ describeLabMachine('plumb rebuild on a compromised lab host', () => {
     expect(rb.stderr).toMatch(/quarantined/);
     expect(org.plumb('hosts', 'list').stdout).toMatch(/QUARANTINED since 2026-12-01 \(INC-7\)/);
     expect(JSON.parse(org.plumb('metrics', '--json').stdout).organization.incidents).toMatchObject({ quarantined: [h().name], rebuilt: [] });
+    expect(org.plumb('inventory', 'list', '--no-gather').stdout).toMatch(/QUARANTINED since 2026-12-01 \(INC-7\)/);
+    const out = join(org.dir, 'report-q');
+    expect(org.plumb('report', '--out', out).code).toBe(0);
+    expect(readFileSync(join(out, 'hosts', `${h().name}.html`), 'utf8')).toMatch(/quarantined<\/span> compromised since 2026-12-01 \(INC-7\)/);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/compromised hosts: 1 quarantined now/);
   });
 
   it('a rebuild that kept the old host key is refused, and the quarantine stays', () => {

@@ -15,6 +15,7 @@ export function renderList(systems: readonly SystemView[], c: C = colours()): st
       const where = [h.location, h.propertyNumber && `property ${h.propertyNumber}`, h.owner && `owner ${h.owner}`].filter(Boolean).join('; ');
       out.push(`  ${c.bold(h.host)}  ${h.address}  ring ${h.ring}, baseline ${h.baseline}${h.criticality ? `, criticality ${h.criticality}` : ''}${h.tags.length ? `, tags ${h.tags.join(' ')}` : ''}`);
       if (where) out.push(`    ${where}`);
+      if (h.quarantined) out.push(`    ${c.red(`QUARANTINED since ${h.quarantined.since}${h.quarantined.ticket ? ` (${h.quarantined.ticket})` : ''}: ${h.quarantined.reason} — only a rebuild changes it (plumb rebuild ${h.host})`)}`);
       if (h.error) out.push(`    ${c.red(`not examined: ${h.error.message}`)}`);
       if (h.facts) {
         const f = h.facts;

@@ -26,6 +26,8 @@ export interface ResourceRow {
   administrators: string[];
   location?: string;
   propertyNumber?: string;
+  /** Marked compromised: quarantined until rebuilt (SP 800-40 4.4). */
+  quarantined?: { since: string; reason: string; ticket?: string };
   /** Gathered; absent when the host was not examined (`error`) or facts were not asked for. */
   facts?: {
     os: string | null;
@@ -81,6 +83,7 @@ export function resourceList(model: Model, hosts: readonly HostEntry[], facts: M
       administrators: view.administrators,
       ...(h.location ? { location: h.location } : {}),
       ...(h.property_number ? { propertyNumber: h.property_number } : {}),
+      ...(h.compromised ? { quarantined: h.compromised } : {}),
     };
     const f = facts?.get(h.name);
     if (f) row.facts = factsRow(f);
