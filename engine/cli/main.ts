@@ -1,15 +1,10 @@
 #!/usr/bin/env node
-import { guardOutput } from './output.js';
-import { run } from './program.js';
+import { existsSync } from 'node:fs';
 
-// `plumb … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
-
-// Every byte written from here on passes through terminalText (cli/output.ts): nothing a host sent acts on a terminal.
-guardOutput();
-process.exitCode = await run(process.argv);
+// Node 20 spends most of a command's start in its module loader, per file: a command imports 40–180 of plumb's
+// modules. `npm run build` also bundles them (engine/build/bundle-cli.mjs) into a few chunks under bundle/, split
+// at the same lazy import()s, so `plumb --help` still loads no command and `plumb plan` no other command's code.
+// A build without the bundle (tsc alone) runs the modules as compiled; PLUMB_NO_BUNDLE=1 does too (to debug).
+const bundled = new URL('./bundle/start.js', import.meta.url);
+if (!process.env.PLUMB_NO_BUNDLE && existsSync(bundled)) await import(bundled.href);
+else await import('./start.js');

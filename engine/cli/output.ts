@@ -54,7 +54,7 @@ export function terminalText(text: string, colour: boolean): string {
 
 let guarded = false;
 /**
- * Makes every write to stdout and stderr pass through terminalText, once per process (cli/main.ts): so no text a host,
+ * Makes every write to stdout and stderr pass through terminalText, once per process (cli/start.ts): so no text a host,
  * an advisory or a YAML file put into a message, a table or an error can act on the terminal, whichever command,
  * renderer or error printed it. JSON output is unchanged by it: JSON.stringify already escapes C0, and the other
  * characters become JSON's own escapes.

@@ -39,13 +39,15 @@ const COMMANDS = [
   ['version', 'compare', '--scheme', 'deb', '1', '2'],
   ['lab', 'status', '--state-dir', join(out, 'lab')],
   ['advisories', 'list'],
+  ['import', 'scap', join(out, 'absent.xml'), '--profile', 'x'],
+  ['inventory', 'import', 'ansible', join(out, 'absent.ini'), '--dry-run'],
 ];
 
 const cases = [
   { name: 'node -e 0', argv: ['-e', '0'] },
   { name: 'plumb --version', argv: [CLI, '--version'], target: 0.15 },
   { name: 'plumb --help', argv: [CLI, '--help'], target: 0.15 },
-  ...COMMANDS.map((c) => ({ name: `plumb ${c.slice(0, ['inventory', 'hosts', 'version', 'lab', 'advisories'].includes(c[0]) ? 2 : 1).join(' ')}`, argv: [CLI, '-C', repo, ...c], overhead: 0.2 })),
+  ...COMMANDS.map((c) => ({ name: `plumb ${c.slice(0, c[0] === 'inventory' && c[1] === 'import' ? 3 : ['inventory', 'hosts', 'version', 'lab', 'advisories', 'import'].includes(c[0]) ? 2 : 1).join(' ')}`, argv: [CLI, '-C', repo, ...c], overhead: 0.2 })),
 ];
 
 const CPU_PRELOAD = new URL('./cpu-preload.mjs', import.meta.url).href;
